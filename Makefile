@@ -1,0 +1,164 @@
+# One tree, two kernels. `make run` boots KERNEL (config.mk) in QEMU;
+# `make test` builds both kernels and runs every test. Objects go to
+# build/<kernel>/, so switching KERNEL never needs `make clean`.
+# `make help` lists the targets.
+
+include config.mk
+
+ifneq ($(filter-out mono micro,$(KERNEL)),)
+$(error KERNEL must be mono or micro, not '$(KERNEL)')
+endif
+
+B := build/$(KERNEL)
+Q := $(if $(filter 1,$(V)),,@)
+
+# Freestanding 32-bit code: no libc, no PIC, no SSE/x87 (the kernels save
+# no FPU state), frame pointers kept for the fault reports' backtraces.
+GUEST_CFLAGS := -m32 -march=i686 -ffreestanding -fno-builtin -nostdlib -fno-pic -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	-mgeneral-regs-only -std=gnu11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) \
+	$(OPT) $(DEBUG)
+GUEST_CPPFLAGS := -nostdinc -isystem $(shell $(CC) -m32 -print-file-name=include) \
+	-Icommon/include -DHZ=$(HZ) -MMD -MP
+
+# --- What goes where -------------------------------------------------------
+# The shared layer, in every kernel.
+SHARED_SRCS := $(sort $(wildcard common/arch/*.c common/arch/*.S common/mm/*.c \
+	common/kern/*.c common/kern/*.S common/klib/*.c common/lib/*.c))
+# Components: every directory under drivers/, fs/ and net/ with a manifest.
+# The component-side helpers of common/comp/ go wherever a component goes.
+COMP_DIRS := $(sort $(dir $(wildcard drivers/*/*.c fs/*/*.c net/*/*.c)))
+COMP_SRCS := $(sort $(foreach d,$(COMP_DIRS),$(wildcard $(d)*.c)) $(wildcard common/comp/*.c))
+MONO_SRCS := $(sort $(wildcard mono/*.c mono/*.S))
+MICRO_SRCS := $(sort $(wildcard micro/*.c micro/*.S))
+
+ifeq ($(KERNEL),mono)
+KERNEL_SRCS := $(SHARED_SRCS) $(COMP_SRCS) $(MONO_SRCS)
+KCPPFLAGS := -Imono
+else
+KERNEL_SRCS := $(SHARED_SRCS) $(MICRO_SRCS)
+KCPPFLAGS := -Imicro
+endif
+
+obj = $(patsubst %,$(B)/obj/%.o,$(basename $(1)))
+KERNEL_OBJS := $(call obj,$(KERNEL_SRCS))
+
+.DEFAULT_GOAL := iso
+.PHONY: all iso kernel run qemu-gdb gdb bochs test host-tests guest-tests help clean \
+	distclean deps
+
+all:
+	$(Q)$(MAKE) --no-print-directory KERNEL=mono iso
+	$(Q)$(MAKE) --no-print-directory KERNEL=micro iso
+
+# --- Host tools check ------------------------------------------------------
+# tools/install-deps.sh is quick when everything is there and installs (or
+# says how to install) what is missing.
+DEPS_STAMP := build/.deps-ok
+$(DEPS_STAMP): tools/install-deps.sh
+	$(Q)sh tools/install-deps.sh
+	$(Q)mkdir -p build && touch $@
+deps:
+	$(Q)sh tools/install-deps.sh
+
+# --- Compiling -------------------------------------------------------------
+$(B)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) $(GUEST_CPPFLAGS) $(KCPPFLAGS) -c $< -o $@
+
+$(B)/obj/%.o: %.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  AS    $<"
+	$(Q)$(CC) -m32 $(GUEST_CPPFLAGS) $(KCPPFLAGS) -c $< -o $@
+
+$(B)/kernel.elf: $(KERNEL_OBJS) common/arch/kernel.ld
+	@echo "  LD    $@"
+	$(Q)$(LD) -m elf_i386 -z noexecstack -T common/arch/kernel.ld -o $@ $(KERNEL_OBJS)
+
+kernel: $(B)/kernel.elf
+
+# --- User programs (the same files for both kernels) -----------------------
+include user/user.mk
+
+# --- The bootable ISO -----------------------------------------------------
+# GRUB loads the kernel, the initial ramdisk of programs, and the kernel's
+# own ELF again as "ksyms" (for function names in fault reports); the micro
+# kernel also gets its servers. A module's name is the word after its path.
+ISO_MODULES := /boot/initrd.tar initrd|/boot/kernel.elf ksyms
+ISO_FILES := $(B)/kernel.elf $(USER_INITRD)
+include micro/servers.mk
+
+$(B)/iso/boot/grub/grub.cfg: Makefile config.mk micro/servers.mk | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q){ echo 'set timeout=0'; echo 'set default=0'; \
+	  echo 'menuentry "teachos $(KERNEL)" {'; \
+	  echo '  multiboot /boot/kernel.elf'; \
+	  echo '$(ISO_MODULES)' | tr '|' '\n' | sed 's/^/  module /'; \
+	  echo '  boot'; echo '}'; } > $@
+
+$(B)/os.iso: $(ISO_FILES) $(B)/iso/boot/grub/grub.cfg
+	@echo "  ISO   $@"
+	$(Q)cp $(ISO_FILES) $(B)/iso/boot/
+	$(Q)grub-mkrescue -o $@ $(B)/iso >$(B)/grub-mkrescue.log 2>&1 || \
+	  { cat $(B)/grub-mkrescue.log; exit 1; }
+
+iso: $(B)/os.iso
+
+# --- Running ----------------------------------------------------------------
+# The serial console is the terminal; isa-debug-exit lets `poweroff` end
+# QEMU (status 1 is a clean poweroff, 3 a kernel panic).
+QEMU_FLAGS := -cdrom $(B)/os.iso -m $(MEM) -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	$(if $(filter 1,$(GUI)),-serial mon:stdio,-display none -serial mon:stdio) $(EXTRA_QEMU)
+
+run: iso
+	@echo "Booting the $(KERNEL) kernel in QEMU. Quit: type poweroff, or Ctrl-A then X."
+	$(Q)$(QEMU) $(QEMU_FLAGS); s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || \
+	  { echo "QEMU exited with status $$s (3 = kernel panic)"; exit $$s; }
+
+qemu-gdb: iso
+	@echo "QEMU waits for GDB on localhost:1234. In another terminal: make gdb KERNEL=$(KERNEL)"
+	$(Q)$(QEMU) $(QEMU_FLAGS) -S -gdb tcp::1234
+
+gdb:
+	gdb -q -ex 'file $(B)/kernel.elf' -x tools/gdbinit
+
+bochs: iso
+	$(Q)sh tools/bochs.sh $(B)/os.iso
+
+# --- Tests ------------------------------------------------------------------
+include tests/host/host.mk
+
+test: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory $(HOST_TEST_BINS)
+	$(Q)sh tools/run-tests.sh
+
+guest-tests: iso
+	$(Q)python3 tools/guest-test.py --kernel $(KERNEL) --iso $(B)/os.iso \
+	  --tests tests/guest/tests.txt --measure nullcall
+
+compile_commands.json: FORCE
+	$(Q)sh tools/compile-commands.sh > $@
+FORCE:
+
+clean:
+	rm -rf build/mono build/micro build/user build/host
+
+distclean:
+	rm -rf build compile_commands.json
+
+help:
+	@echo "make run [KERNEL=mono|micro] [GUI=1]  boot in QEMU, serial console here"
+	@echo "make all          build both kernels (build/mono/, build/micro/)"
+	@echo "make iso          build build/\$$KERNEL/os.iso"
+	@echo "make test         host unit tests + guest tests of both kernels"
+	@echo "make host-tests   only the cmocka host tests"
+	@echo "make guest-tests  only the guest tests of \$$KERNEL"
+	@echo "make qemu-gdb     QEMU halted, waiting for GDB; then make gdb"
+	@echo "make bochs        boot the ISO in Bochs"
+	@echo "make compile_commands.json   for clangd"
+	@echo "make clean        remove build products"
+
+-include $(KERNEL_OBJS:.o=.d)

@@ -1,0 +1,57 @@
+/* The message: the unit of every service request, in both kernels.
+ *
+ * A message is fixed size and passed by value (design.md "The component API").
+ * Bulk data never travels inside it: a message may carry one grant, a window of
+ * the caller's memory that the callee may copy into or out of. No raw pointer
+ * crosses from one address space to another. */
+#ifndef ABI_MSG_H
+#define ABI_MSG_H
+
+#include <stdint.h>
+
+#define MSG_WORDS 11
+
+/* Rights of a grant, from the callee's point of view. */
+#define GRANT_READ 1  /* callee may copy out of the caller's buffer */
+#define GRANT_WRITE 2 /* callee may copy into the caller's buffer */
+
+struct grant {
+	uint32_t addr;   /* caller's virtual address */
+	uint32_t len;    /* bytes; 0 means no grant */
+	uint32_t rights; /* GRANT_READ | GRANT_WRITE */
+};
+
+struct msg {
+	int32_t type;    /* request: operation; reply: result (>= 0) or -errno */
+	uint32_t sender; /* set by the kernel on delivery: the caller's pid */
+	uint32_t w[MSG_WORDS];
+	struct grant grant;
+};
+
+_Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
+
+/* Well-known services. A process may call a service only if it holds the
+ * capability for it; user programs get the public ones (SVC_PUBLIC_MASK). */
+#define SVC_CONSOLE 1 /* console: serial, VGA text, PS/2 keyboard */
+#define SVC_NULL 2    /* answers every request at once; for benchmarks */
+#define SVC_FS 3      /* files (a later issue) */
+#define SVC_NET 4     /* network (a later issue) */
+#define SVC_ATA 5     /* disk driver (private) */
+#define SVC_RS 6      /* reincarnation server (micro) / fault control */
+#define SVC_MAX 16
+
+#define SVC_BIT(s) (1u << (s))
+#define SVC_PUBLIC_MASK (SVC_BIT(SVC_CONSOLE) | SVC_BIT(SVC_NULL) | SVC_BIT(SVC_FS) | SVC_BIT(SVC_NET) | SVC_BIT(SVC_RS))
+
+/* Requests every component understands (handled by the component runtime). */
+#define MSG_PING 0x7f00  /* reply 0 at once: heartbeats and the null round trip */
+#define MSG_CRASH 0x7f01 /* w[0] = CRASH_*: inject a fault inside the component */
+
+#define CRASH_NULL 1 /* dereference NULL */
+#define CRASH_LOOP 2 /* spin forever */
+
+/* Console requests. */
+#define CON_WRITE 1 /* grant READ: bytes to print -> bytes written */
+#define CON_READ 2  /* grant WRITE: room for a line -> bytes read (cooked, echoes) */
+
+#endif

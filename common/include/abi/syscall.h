@@ -1,0 +1,40 @@
+/* System call numbers: the one user ABI of both kernels (design.md Rule 3).
+ *
+ * Convention: `int 0x80` with the number in eax and arguments in ebx, ecx,
+ * edx, esi, edi. The result comes back in eax: >= 0 on success, -errno on
+ * failure. All other registers are preserved.
+ *
+ * Most work is a message to a named service (SYS_CALL); the kernel answers
+ * only the calls below that manage processes, time and memory itself. */
+#ifndef ABI_SYSCALL_H
+#define ABI_SYSCALL_H
+
+#define SYS_EXIT 1      /* (int status) -> does not return */
+#define SYS_WAIT 2      /* (int pid or -1, int *status) -> pid of the child reaped */
+#define SYS_SPAWN 3     /* (const char *path, const char *const argv[]) -> pid */
+#define SYS_GETPID 4    /* () -> pid; also the null system call of the benchmarks */
+#define SYS_YIELD 5     /* () -> 0 */
+#define SYS_SLEEP 6     /* (unsigned ms) -> 0 */
+#define SYS_SBRK 7      /* (int increment) -> previous break, or -ENOMEM */
+#define SYS_UPTIME 8    /* () -> milliseconds since boot */
+#define SYS_PS 9        /* (struct procinfo *buf, int max) -> number of entries */
+#define SYS_CALL 10     /* (int service, struct msg *m) -> reply type; reply in *m */
+#define SYS_POWEROFF 11 /* (int code) -> does not return */
+#define SYS_KINFO 12    /* (int what, struct kinfo *out) -> 0; see abi/kinfo.h */
+#define SYS_MAX 13
+
+/* Size of the kernel's dispatch table: numbers at or above it are
+ * unknown (-ENOSYS). Server-only calls of the micro kernel sit above SYS_MAX. */
+#define SYSCALL_SLOTS 64
+
+/* The largest argv a program can be spawned with, counted in bytes of the
+ * strings plus their terminators, and in entries. */
+#define ARG_MAX_BYTES 1024
+#define ARG_MAX_COUNT 32
+
+/* The status wait() reports: the exit code (0..255), or, for a process the
+ * kernel killed because of a fault, 0x100 | the x86 exception vector. */
+#define WAIT_KILLED 0x100
+#define WAIT_EXITCODE(s) ((s) & 0xff)
+
+#endif

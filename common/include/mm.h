@@ -1,0 +1,81 @@
+/* Physical frames, address spaces and the kernel heap. */
+#ifndef MM_H
+#define MM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "memlayout.h"
+
+struct multiboot_info;
+
+/* Physical frames (4 KiB). Returns physical addresses; 0 means none (frame 0
+ * is never handed out: it holds the real-mode IVT and BIOS data). */
+void pmm_init(const struct multiboot_info *mbi);
+uint32_t pmm_alloc(void);
+uint32_t pmm_alloc_zeroed(void);
+/* n physically contiguous frames aligned to align frames, for kernel stacks
+ * and DMA. */
+uint32_t pmm_alloc_contig(uint32_t n, uint32_t align);
+void pmm_free(uint32_t pa);
+void pmm_free_contig(uint32_t pa, uint32_t n);
+uint32_t pmm_total_frames(void);
+uint32_t pmm_free_frames(void);
+
+/* Page table entry bits (SDM 3A 4.3). */
+#define PTE_P 0x001
+#define PTE_W 0x002
+#define PTE_U 0x004
+#define PTE_PS 0x080
+#define PTE_G 0x100
+/* Software bit: the frame is not ours to free (device or shared memory). */
+#define PTE_BORROWED 0x200
+#define PTE_ADDR(e) ((e) & ~0xFFFu)
+
+/* A page directory, as a kernel virtual address. The kernel's half (from
+ * KERNBASE up) is the same in every directory. */
+typedef uint32_t pde_t;
+
+void vm_init(void);
+pde_t *vm_kernel_pgdir(void);
+pde_t *vm_new_space(void);          /* NULL if out of memory */
+void vm_free_space(pde_t *pgdir);   /* frees every owned user page */
+void vm_switch(pde_t *pgdir);       /* loads CR3 if it differs */
+/* Maps one page; allocates the page table. 0 or -ENOMEM. */
+int vm_map(pde_t *pgdir, uint32_t va, uint32_t pa, uint32_t flags);
+/* Maps fresh zeroed frames over [va, va+len). 0 or -ENOMEM (partial maps
+ * stay and are freed with the space). */
+int vm_alloc_range(pde_t *pgdir, uint32_t va, uint32_t len, uint32_t flags);
+void vm_unmap_range(pde_t *pgdir, uint32_t va, uint32_t len);
+/* The PTE of va, or NULL when no page table covers it. */
+uint32_t *vm_pte(pde_t *pgdir, uint32_t va);
+/* Bytes of user memory mapped. */
+uint32_t vm_user_bytes(pde_t *pgdir);
+
+/* Checked copies between the kernel and any address space, current or not,
+ * through the direct map: every page is looked up with the user bit (and
+ * the write bit for copies into user memory), so a bad pointer is -EFAULT,
+ * never a kernel fault. */
+int copy_from_user(pde_t *pgdir, void *dst, uint32_t usrc, uint32_t len);
+int copy_to_user(pde_t *pgdir, uint32_t udst, const void *src, uint32_t len);
+/* Copies between two address spaces (grants in micro), page by page. */
+int copy_between(pde_t *dpg, uint32_t udst, pde_t *spg, uint32_t usrc, uint32_t len);
+/* A user C string of at most max bytes including the NUL: its length, or
+ * -EFAULT, or -ENAMETOOLONG. */
+int copy_str_from_user(pde_t *pgdir, char *dst, uint32_t usrc, uint32_t max);
+/* Whether every page of [uaddr, uaddr+len) is mapped for the user, and
+ * writable if write is set: how both kernels check a grant when the call
+ * is made, so that a bad buffer fails the call before anything happens. */
+int user_range_mapped(pde_t *pgdir, uint32_t uaddr, uint32_t len, int write);
+/* Whether [uaddr, uaddr+len) lies inside user space without wrapping. */
+static inline int user_range_ok(uint32_t uaddr, uint32_t len)
+{
+	return uaddr < USER_TOP && len <= USER_TOP - uaddr;
+}
+
+void kheap_init(void);
+void *kmalloc(size_t n);
+void *kzalloc(size_t n);
+void kfree(void *p);
+
+#endif

@@ -1,0 +1,101 @@
+/* Threads of control and the scheduler both kernels share.
+ *
+ * A proc is one thread; user processes also own an address space (pgdir).
+ * Kernel threads (the idle thread, mono's component interrupt threads) run
+ * in the kernel's directory. Everything here runs with interrupts off: the
+ * kernel is not preemptible (docs/boot-and-syscalls.md explains why). */
+#ifndef PROC_H
+#define PROC_H
+
+#include <stdint.h>
+
+#include "abi/kinfo.h"
+#include "abi/msg.h"
+#include "arch.h"
+#include "mm.h"
+
+#define NPROC 64
+#define PROC_MAX_IORANGES 4
+
+/* Kernel-internal flags beside the PROC_F_* that ps shows. */
+#define PROC_F_COMPONENT 0x100 /* mono: a component's interrupt thread */
+
+struct io_range {
+	uint16_t base, count;
+};
+
+enum pstate { P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
+
+struct proc {
+	int pid, ppid;
+	enum pstate state;
+	char name[PROC_NAME_LEN];
+	pde_t *pgdir;          /* user space; the kernel's for kernel threads */
+	uint8_t *kstack;       /* KSTACK_SIZE bytes */
+	uint32_t kesp;         /* saved kernel esp while switched out */
+	struct trapframe *tf;  /* the user registers, at the top of kstack */
+	uint32_t brk, brk_min; /* the heap's end, and where it started */
+	const void *wchan;     /* what a sleeping thread waits for */
+	uint32_t wake_tick;    /* a timed sleep ends here (0: none) */
+	int exit_status;
+	uint32_t ticks;        /* time slices used */
+	uint32_t caps;         /* services it may call: SVC_BIT() mask */
+	uint32_t flags;        /* PROC_F_* */
+	struct proc *run_next; /* run queue link */
+	/* Ports this thread may use from ring 3 (a micro server's manifest). */
+	struct io_range ioports[PROC_MAX_IORANGES];
+	int nioports;
+	/* The ELF it was loaded from, while that stays in memory (initrd,
+	 * boot modules), to name functions in fault messages. */
+	const void *image;
+	uint32_t image_size;
+	/* A service call in progress, in either kernel: the service it waits
+	 * on (0: none), the grant it lent, and where its reply goes. */
+	int call_svc;
+	struct grant call_grant;
+	struct msg *call_reply; /* kernel copy of the message (mono) */
+	int call_done;
+	int call_kgrant; /* mono: the grant is ring-0 memory (a component's) */
+};
+
+extern struct proc procs[NPROC];
+extern struct proc *current;
+extern struct proc *initproc; /* inherits orphans; its exit is fatal */
+
+/* A new thread in the kernel's address space that runs fn(arg) in ring 0.
+ * fn must never return; it is not on the run queue until sched_ready. */
+struct proc *kthread_create(const char *name, void (*fn)(void *), void *arg);
+/* Loads the ELF image into a fresh address space with argv on its stack.
+ * Returns the new process, not yet runnable, or NULL with *err set. */
+struct proc *proc_create_user(const char *name, const void *image, uint32_t size,
+			      const char *const *argv, int argc, int *err);
+struct proc *proc_by_pid(int pid);
+/* Ends the current process: wakes its parent, gives its children to init. */
+__attribute__((noreturn)) void proc_exit(int status);
+/* Reaps a zombie child; pid -1 for any. Blocks. */
+int proc_wait(int pid, int *status);
+/* Frees a zombie's memory (not its slot, which the parent reaps). */
+void proc_release(struct proc *p);
+
+/* The scheduler: a FIFO run queue, one tick per slice. */
+void sched_ready(struct proc *p);
+/* Gives up the CPU; the caller has set current->state (RUNNABLE re-queues). */
+void sched_yield(void);
+/* Switches to the given runnable thread at once, bypassing the queue (the
+ * IPC fast path); the caller has set current's state. */
+void sched_switch_to(struct proc *next);
+/* Sleeps until wakeup(chan); sleep_ticks sleeps for n timer ticks. */
+void sleep_on(const void *chan);
+void sleep_ticks(uint32_t n);
+void wakeup(const void *chan);
+void sched_tick(struct trapframe *tf);
+/* Drops every reference the scheduler holds to a dying thread. */
+void sched_forget(struct proc *p);
+void sched_init(void);
+__attribute__((noreturn)) void sched_start(void);
+
+/* Context switch (common/kern/swtch.S): saves callee-saved registers on the
+ * old stack, stores its esp in *old, loads new_esp and returns there. */
+void swtch(uint32_t *old, uint32_t new_esp);
+
+#endif

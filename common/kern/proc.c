@@ -1,0 +1,232 @@
+/* Process and thread lifecycle: creation from an ELF image, exit, wait. */
+#include "abi/errno.h"
+#include "abi/msg.h"
+#include "abi/syscall.h"
+#include "cpu.h"
+#include "elf.h"
+#include "flavour.h"
+#include "kernel.h"
+#include "proc.h"
+
+struct proc procs[NPROC];
+struct proc *current;
+struct proc *initproc;
+static int next_pid; /* the idle thread is created first: pid 0 */
+
+static struct proc *alloc_proc(const char *name)
+{
+	for (struct proc *p = procs; p < procs + NPROC; p++) {
+		if (p->state != P_UNUSED)
+			continue;
+		uint32_t ks = pmm_alloc_contig(KSTACK_SIZE / PAGE_SIZE, 1);
+		if (!ks)
+			return NULL;
+		memset(p, 0, sizeof(*p));
+		p->kstack = P2V(ks);
+		p->state = P_EMBRYO;
+		p->pid = next_pid++;
+		p->ppid = current ? current->pid : 0;
+		strlcpy(p->name, name, sizeof(p->name));
+		p->tf = (struct trapframe *)(p->kstack + KSTACK_SIZE) - 1;
+		return p;
+	}
+	return NULL;
+}
+
+/* The first switch into a thread "returns" from swtch into `entry` with
+ * the four callee-saved registers popped: ebx and esi carry arguments. */
+static void prime_stack(struct proc *p, void (*entry)(void), uint32_t ebx, uint32_t esi)
+{
+	uint32_t *sp = (uint32_t *)p->tf;
+	*--sp = (uint32_t)entry;
+	*--sp = 0;   /* ebp */
+	*--sp = ebx; /* ebx */
+	*--sp = esi; /* esi */
+	*--sp = 0;   /* edi */
+	p->kesp = (uint32_t)sp;
+}
+
+extern void kthread_entry(void);
+__asm__(".text\n"
+	"kthread_entry:\n\t"
+	"pushl %esi\n\t"
+	"call *%ebx\n\t"
+	"ud2\n");
+
+struct proc *kthread_create(const char *name, void (*fn)(void *), void *arg)
+{
+	struct proc *p = alloc_proc(name);
+	if (!p)
+		return NULL;
+	p->pgdir = vm_kernel_pgdir();
+	p->flags = PROC_F_KERNEL;
+	prime_stack(p, kthread_entry, (uint32_t)fn, (uint32_t)arg);
+	return p;
+}
+
+/* Builds argc, argv and the strings at the top of the new user stack. */
+static int push_args(struct proc *p, const char *const *argv, int argc)
+{
+	uint32_t ptrs[ARG_MAX_COUNT + 1];
+	uint32_t sp = USER_STACK_TOP;
+	for (int i = argc - 1; i >= 0; i--) {
+		uint32_t n = (uint32_t)strlen(argv[i]) + 1;
+		sp -= n;
+		if (copy_to_user(p->pgdir, sp, argv[i], n) < 0)
+			return -EFAULT;
+		ptrs[i] = sp;
+	}
+	ptrs[argc] = 0;
+	sp &= ~3u;
+	sp -= (uint32_t)(argc + 1) * 4;
+	uint32_t uargv = sp;
+	if (copy_to_user(p->pgdir, uargv, ptrs, (uint32_t)(argc + 1) * 4) < 0)
+		return -EFAULT;
+	uint32_t frame[2] = {(uint32_t)argc, uargv};
+	sp -= sizeof(frame);
+	if (copy_to_user(p->pgdir, sp, frame, sizeof(frame)) < 0)
+		return -EFAULT;
+	p->tf->esp = sp;
+	return 0;
+}
+
+static int load_segments(struct proc *p, const uint8_t *image, const struct elf_image *ei)
+{
+	uint32_t top = USER_BASE;
+	for (int i = 0; i < ei->nsegments; i++) {
+		const struct elf_segment *s = &ei->seg[i];
+		if (s->vaddr < USER_BASE || s->memsz > USER_HEAP_MAX - s->vaddr)
+			return -ENOEXEC;
+		/* Writable while we fill it; text is made read-only below. */
+		if (vm_alloc_range(p->pgdir, s->vaddr, s->memsz, PTE_U | PTE_W) < 0)
+			return -ENOMEM;
+		if (copy_to_user(p->pgdir, s->vaddr, image + s->offset, s->filesz) < 0)
+			return -ENOEXEC;
+		if (s->vaddr + s->memsz > top)
+			top = s->vaddr + s->memsz;
+	}
+	for (int i = 0; i < ei->nsegments; i++) {
+		const struct elf_segment *s = &ei->seg[i];
+		if (s->flags & ELF_PF_W)
+			continue;
+		for (uint32_t a = PGROUNDDOWN(s->vaddr); a < s->vaddr + s->memsz; a += PAGE_SIZE) {
+			uint32_t *pte = vm_pte(p->pgdir, a);
+			int shared_with_writable = 0;
+			for (int j = 0; j < ei->nsegments; j++) {
+				const struct elf_segment *w = &ei->seg[j];
+				if ((w->flags & ELF_PF_W) && a < w->vaddr + w->memsz &&
+				    PGROUNDDOWN(w->vaddr) <= a)
+					shared_with_writable = 1;
+			}
+			if (pte && !shared_with_writable)
+				*pte &= ~PTE_W;
+		}
+	}
+	p->brk = p->brk_min = PGROUNDUP(top);
+	return 0;
+}
+
+struct proc *proc_create_user(const char *name, const void *image, uint32_t size,
+			      const char *const *argv, int argc, int *err)
+{
+	struct elf_image ei;
+	*err = elf_parse(image, size, &ei);
+	if (*err < 0)
+		return NULL;
+	struct proc *p = alloc_proc(name);
+	if (!p) {
+		*err = -EAGAIN;
+		return NULL;
+	}
+	p->pgdir = vm_new_space();
+	if (!p->pgdir) {
+		*err = -ENOMEM;
+		goto fail;
+	}
+	if ((*err = load_segments(p, image, &ei)) < 0)
+		goto fail;
+	if (vm_alloc_range(p->pgdir, USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE,
+			   USER_STACK_PAGES * PAGE_SIZE, PTE_U | PTE_W) < 0) {
+		*err = -ENOMEM;
+		goto fail;
+	}
+	memset(p->tf, 0, sizeof(*p->tf));
+	p->tf->cs = USER_CS;
+	p->tf->ss = USER_DS;
+	p->tf->eflags = EFLAGS_IF;
+	p->tf->eip = ei.entry;
+	if ((*err = push_args(p, argv, argc)) < 0)
+		goto fail;
+	p->caps = SVC_PUBLIC_MASK;
+	p->image = image;
+	p->image_size = size;
+	prime_stack(p, trapret, 0, 0);
+	return p;
+fail:
+	proc_release(p);
+	p->state = P_UNUSED;
+	return NULL;
+}
+
+struct proc *proc_by_pid(int pid)
+{
+	for (struct proc *p = procs; p < procs + NPROC; p++)
+		if (p->state != P_UNUSED && p->pid == pid)
+			return p;
+	return NULL;
+}
+
+void proc_release(struct proc *p)
+{
+	if (p->pgdir && p->pgdir != vm_kernel_pgdir()) {
+		if (current == p)
+			vm_switch(vm_kernel_pgdir());
+		vm_free_space(p->pgdir);
+	}
+	p->pgdir = NULL;
+}
+
+void proc_exit(int status)
+{
+	struct proc *p = current;
+	if (p == initproc)
+		panic("init exited with status %#x", status);
+	flavour_proc_exit(p);
+	proc_release(p);
+	p->exit_status = status;
+	for (struct proc *c = procs; c < procs + NPROC; c++) {
+		if (c->state != P_UNUSED && c->ppid == p->pid) {
+			c->ppid = initproc->pid;
+			if (c->state == P_ZOMBIE)
+				wakeup(initproc);
+		}
+	}
+	p->state = P_ZOMBIE;
+	wakeup(proc_by_pid(p->ppid));
+	sched_yield();
+	panic("a zombie ran again");
+}
+
+int proc_wait(int pid, int *status)
+{
+	for (;;) {
+		int have = 0;
+		for (struct proc *c = procs; c < procs + NPROC; c++) {
+			if (c->state == P_UNUSED || c->ppid != current->pid)
+				continue;
+			if (pid != -1 && c->pid != pid)
+				continue;
+			have = 1;
+			if (c->state != P_ZOMBIE)
+				continue;
+			int cpid = c->pid;
+			*status = c->exit_status;
+			pmm_free_contig(V2P(c->kstack), KSTACK_SIZE / PAGE_SIZE);
+			c->state = P_UNUSED;
+			return cpid;
+		}
+		if (!have)
+			return -ECHILD;
+		sleep_on(current);
+	}
+}

@@ -1,0 +1,204 @@
+/* The system calls the kernel answers itself (design.md Rule 3): process
+ * management, time and memory. Everything else is SYS_CALL, a message to a
+ * service, which the flavour delivers. Arguments arrive in the trap frame:
+ * ebx, ecx, edx, esi, edi. */
+#include "abi/errno.h"
+#include "abi/kinfo.h"
+#include "abi/syscall.h"
+#include "flavour.h"
+#include "initrd.h"
+#include "kernel.h"
+#include "proc.h"
+
+typedef int32_t (*syscall_fn)(struct trapframe *tf);
+/* Read by the entry stub in vectors.S. */
+syscall_fn syscall_table[SYSCALL_SLOTS];
+
+static int32_t sys_enosys(struct trapframe *tf)
+{
+	(void)tf;
+	return -ENOSYS;
+}
+
+static int32_t sys_exit(struct trapframe *tf) { proc_exit((int)(tf->ebx & 0xFF)); }
+
+static int32_t sys_getpid(struct trapframe *tf)
+{
+	(void)tf;
+	return current->pid;
+}
+
+static int32_t sys_yield(struct trapframe *tf)
+{
+	(void)tf;
+	sched_yield();
+	return 0;
+}
+
+static int32_t sys_wait(struct trapframe *tf)
+{
+	int pid = (int)tf->ebx, status = 0;
+	uint32_t ustatus = tf->ecx;
+	/* Check the pointer before reaping, so a bad one loses no child. */
+	if (ustatus && copy_to_user(current->pgdir, ustatus, &status, sizeof(status)) < 0)
+		return -EFAULT;
+	int r = proc_wait(pid, &status);
+	if (r > 0 && ustatus)
+		copy_to_user(current->pgdir, ustatus, &status, sizeof(status));
+	return r;
+}
+
+static int32_t sys_spawn(struct trapframe *tf)
+{
+	char path[128];
+	int r = copy_str_from_user(current->pgdir, path, tf->ebx, sizeof(path));
+	if (r < 0)
+		return r;
+	/* Gather argv into one kernel buffer: pointers first, then strings. */
+	static char strbuf[ARG_MAX_BYTES];
+	const char *argv[ARG_MAX_COUNT + 1];
+	uint32_t used = 0;
+	int argc = 0;
+	for (uint32_t uargv = tf->ecx; uargv; argc++) {
+		uint32_t uarg;
+		if (copy_from_user(current->pgdir, &uarg, uargv + (uint32_t)argc * 4, 4) < 0)
+			return -EFAULT;
+		if (!uarg)
+			break;
+		if (argc == ARG_MAX_COUNT)
+			return -E2BIG;
+		r = copy_str_from_user(current->pgdir, strbuf + used, uarg, ARG_MAX_BYTES - used);
+		if (r == -ENAMETOOLONG)
+			return -E2BIG;
+		if (r < 0)
+			return r;
+		argv[argc] = strbuf + used;
+		used += (uint32_t)r + 1;
+	}
+	if (argc == 0)
+		argv[argc++] = path; /* a program always sees its name */
+	argv[argc] = NULL;
+
+	const void *image;
+	uint32_t size;
+	if ((r = initrd_find(path, &image, &size)) < 0)
+		return r;
+	const char *base = strrchr(path, '/');
+	struct proc *p = proc_create_user(base ? base + 1 : path, image, size, argv, argc, &r);
+	if (!p)
+		return r;
+	sched_ready(p);
+	return p->pid;
+}
+
+static int32_t sys_sleep(struct trapframe *tf)
+{
+	uint32_t ms = tf->ebx;
+	if (ms > 24u * 3600 * 1000)
+		return -EINVAL;
+	sleep_ticks((ms * HZ + 999) / 1000);
+	return 0;
+}
+
+static int32_t sys_sbrk(struct trapframe *tf)
+{
+	struct proc *p = current;
+	int32_t incr = (int32_t)tf->ebx;
+	uint32_t old = p->brk;
+	if (incr > 0) {
+		if ((uint32_t)incr > USER_HEAP_MAX - old)
+			return -ENOMEM;
+		uint32_t from = PGROUNDUP(old), to = PGROUNDUP(old + (uint32_t)incr);
+		if (to > from && vm_alloc_range(p->pgdir, from, to - from, PTE_U | PTE_W) < 0) {
+			vm_unmap_range(p->pgdir, from, to - from);
+			return -ENOMEM;
+		}
+	} else if (incr < 0) {
+		if ((uint32_t)-incr > old - p->brk_min)
+			return -EINVAL;
+		uint32_t to = PGROUNDUP(old + (uint32_t)incr);
+		vm_unmap_range(p->pgdir, to, PGROUNDUP(old) - to);
+	}
+	p->brk = old + (uint32_t)incr;
+	return (int32_t)old;
+}
+
+static int32_t sys_uptime(struct trapframe *tf)
+{
+	(void)tf;
+	return (int32_t)((uint64_t)ticks * 1000 / HZ);
+}
+
+static int32_t sys_ps(struct trapframe *tf)
+{
+	uint32_t ubuf = tf->ebx;
+	int32_t max = (int32_t)tf->ecx, n = 0;
+	if (max < 0)
+		return -EINVAL;
+	static const int state_of[] = {
+		[P_RUNNABLE] = PSTATE_RUNNABLE, [P_RUNNING] = PSTATE_RUNNING,
+		[P_SLEEPING] = PSTATE_SLEEPING, [P_ZOMBIE] = PSTATE_ZOMBIE,
+	};
+	for (struct proc *p = procs; p < procs + NPROC && n < max; p++) {
+		if (p->state == P_UNUSED || p->state == P_EMBRYO)
+			continue;
+		struct procinfo pi = {
+			.pid = p->pid,
+			.ppid = p->ppid,
+			.state = state_of[p->state],
+			.mem_kib = (p->pgdir && p->pgdir != vm_kernel_pgdir())
+					   ? vm_user_bytes(p->pgdir) / 1024 : 0,
+			.ticks = p->ticks,
+			.flags = p->flags & (PROC_F_SERVER | PROC_F_KERNEL),
+		};
+		strlcpy(pi.name, p->name, sizeof(pi.name));
+		uint32_t dst = ubuf + (uint32_t)n * sizeof(pi);
+		if (copy_to_user(current->pgdir, dst, &pi, sizeof(pi)) < 0)
+			return -EFAULT;
+		n++;
+	}
+	return n;
+}
+
+static int32_t sys_poweroff(struct trapframe *tf)
+{
+	(void)tf;
+	kprintf("poweroff: flushing and stopping the machine\n");
+	flavour_poweroff();
+	machine_poweroff(POWEROFF_CLEAN);
+}
+
+static int32_t sys_kinfo(struct trapframe *tf)
+{
+	if (tf->ebx != KINFO_KERNEL)
+		return -EINVAL;
+	struct kinfo k = {
+		.hz = HZ,
+		.ticks = ticks,
+		.mem_total_kib = pmm_total_frames() * (PAGE_SIZE / 1024),
+		.mem_free_kib = pmm_free_frames() * (PAGE_SIZE / 1024),
+		.restarts = flavour_restarts(),
+	};
+	strlcpy(k.flavour, flavour_name, sizeof(k.flavour));
+	for (struct proc *p = procs; p < procs + NPROC; p++)
+		k.nprocs += p->state != P_UNUSED;
+	return copy_to_user(current->pgdir, tf->ecx, &k, sizeof(k));
+}
+
+void syscall_init(void)
+{
+	for (int i = 0; i < SYSCALL_SLOTS; i++)
+		syscall_table[i] = i >= SYS_MAX ? flavour_syscall : sys_enosys;
+	syscall_table[SYS_EXIT] = sys_exit;
+	syscall_table[SYS_WAIT] = sys_wait;
+	syscall_table[SYS_SPAWN] = sys_spawn;
+	syscall_table[SYS_GETPID] = sys_getpid;
+	syscall_table[SYS_YIELD] = sys_yield;
+	syscall_table[SYS_SLEEP] = sys_sleep;
+	syscall_table[SYS_SBRK] = sys_sbrk;
+	syscall_table[SYS_UPTIME] = sys_uptime;
+	syscall_table[SYS_PS] = sys_ps;
+	syscall_table[SYS_CALL] = flavour_call;
+	syscall_table[SYS_POWEROFF] = sys_poweroff;
+	syscall_table[SYS_KINFO] = sys_kinfo;
+}

@@ -1,0 +1,29 @@
+# Settings a student edits. Every one can be overridden on the command line,
+# e.g. `make run KERNEL=micro MEM=64 OPT=-O0`.
+
+# Which kernel `make run`, `make iso`, `make qemu-gdb` and `make bochs` use:
+# mono (everything in ring 0) or micro (drivers and services as ring-3 servers).
+KERNEL ?= mono
+
+# Compilers. Debian's gcc with -m32 (gcc-multilib) builds the guest; clang
+# works too (CC=clang). HOSTCC builds the host unit tests and tools.
+CC ?= gcc
+HOSTCC ?= cc
+LD := ld
+OBJCOPY := objcopy
+
+# Optimisation and debug info of the guest code.
+OPT ?= -O2
+DEBUG ?= -g
+# 1: warnings are errors (the tree builds without warnings; keep it so).
+WERROR ?= 1
+
+# QEMU: memory in MiB (at most 256 are used: the kernel maps that much),
+# GUI=1 also opens the VGA window, EXTRA_QEMU adds options.
+MEM ?= 128
+GUI ?= 0
+EXTRA_QEMU ?=
+QEMU ?= qemu-system-i386
+
+# Timer frequency in Hz (the scheduler's time slice is one tick).
+HZ ?= 100

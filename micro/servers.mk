@@ -1,0 +1,1 @@
+# The micro kernel's servers: filled in as the message-passing core lands.

@@ -1,0 +1,49 @@
+/* The mono kernel's start and fault policy. Every component is linked into
+ * this image, so a fault in one is a fault in the kernel: it panics, and
+ * the message names the component. That contrast with micro is the lesson. */
+#include "abi/syscall.h"
+#include "flavour.h"
+#include "initrd.h"
+#include "kernel.h"
+#include "mono.h"
+#include "proc.h"
+
+/* A component running this many ticks without returning is hung. */
+#define WATCHDOG_TICKS (2 * HZ)
+
+void flavour_start(void)
+{
+	/* init first, so it is pid 1; it blocks on the console until the
+	 * console's thread has run init. */
+	const void *image;
+	uint32_t size;
+	if (initrd_find("/bin/init", &image, &size) < 0)
+		panic("no /bin/init in the initial ramdisk");
+	static const char *const argv[] = {"init", NULL};
+	int err;
+	struct proc *p = proc_create_user("init", image, size, argv, 1, &err);
+	if (!p)
+		panic("cannot start init (error %d)", err);
+	initproc = p;
+	sched_ready(p);
+	mono_components_start();
+}
+
+void flavour_tick(struct trapframe *tf)
+{
+	(void)tf;
+	if (running_comp && ticks - running_since > WATCHDOG_TICKS)
+		panic("component %s hung: no return for %u ms (watchdog)", running_comp->c->name,
+		      (ticks - running_since) * 1000 / HZ);
+}
+
+void flavour_kernel_fault(struct trapframe *tf)
+{
+	if (!running_comp)
+		return;
+	kprintf("\ncomponent %s crashed: %s in ring 0\n", running_comp->c->name,
+		trap_name(tf->trapno));
+	trap_dump(tf);
+	panic("component %s crashed (mono: a driver fault is a kernel fault)",
+	      running_comp->c->name);
+}
