@@ -233,11 +233,12 @@ static void comp_thread(void *arg)
 	}
 }
 
-extern const struct component *const __components_start[], *const __components_end[];
+/* GNU ld names the bounds of a section called like a C identifier. */
+extern const struct component *const __start_components[], *const __stop_components[];
 
 void mono_components_start(void)
 {
-	for (const struct component *const *cp = __components_start; cp < __components_end; cp++) {
+	for (const struct component *const *cp = __start_components; cp < __stop_components; cp++) {
 		const struct component *c = *cp;
 		if (c->service <= 0 || c->service >= SVC_MAX || mcomps[c->service].c)
 			panic("component %s: bad or duplicate service %d", c->name, c->service);

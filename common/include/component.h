@@ -45,7 +45,7 @@ struct component {
  * finds it: a dedicated section, so no list is kept by hand. */
 #define COMPONENT(c)                                                                           \
 	static const struct component *const component_ptr_##c                                \
-		__attribute__((used, section(".components"))) = &c
+		__attribute__((used, section("components"))) = &c
 
 /* Sends a request to another service and waits for the reply; returns the
  * reply's type. -EDEADSRCDST: the service died while serving it (the

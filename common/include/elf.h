@@ -32,7 +32,10 @@ struct elf_image {
  * and collects its PT_LOAD segments. Returns 0, or -ENOEXEC for anything
  * malformed: bad magic/class/machine/type, header tables out of bounds,
  * filesz > memsz, an address range that wraps, more than ELF_MAX_SEGMENTS
- * loadable segments, or an entry point outside every executable segment. */
+ * loadable segments, or an entry point outside every executable segment.
+ * Also refused: segments not in ascending, non-overlapping address order
+ * (the ABI requires it) and PT_INTERP/PT_DYNAMIC (static executables only).
+ * PT_LOADs with memsz 0 are skipped. *out is written only on success. */
 int elf_parse(const void *image, size_t size, struct elf_image *out);
 
 /* Finds the function (STT_FUNC, or any symbol with a nonzero address if the

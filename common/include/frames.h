@@ -31,6 +31,7 @@ int32_t frames_alloc_contig(struct frames *f, uint32_t count, uint32_t align);
 /* Returns 0, or -1 for a frame out of range or already free (a double free
  * is a bug the caller should hear about). */
 int frames_free(struct frames *f, uint32_t frame);
+/* 1 for a used frame, and for one beyond nframes (it cannot be handed out). */
 int frames_is_used(const struct frames *f, uint32_t frame);
 
 #endif

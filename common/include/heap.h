@@ -25,6 +25,8 @@ void heap_init(struct heap *h, heap_more_fn more, void *ctx);
 /* 16-byte aligned; NULL when n is 0 or memory is exhausted. */
 void *heap_alloc(struct heap *h, size_t n);
 void *heap_calloc(struct heap *h, size_t count, size_t size); /* checks overflow */
+/* As C11: NULL p allocates; n == 0 frees p and returns NULL; on failure
+ * (or a p this heap did not hand out) returns NULL and leaves p alone. */
 void *heap_realloc(struct heap *h, void *p, size_t n);
 /* NULL is ignored. Returns 0, or -1 when p was not handed out by this heap
  * or is already free (detected by its header), so corruption is reported

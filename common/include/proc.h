@@ -91,6 +91,7 @@ void wakeup(const void *chan);
 void sched_tick(struct trapframe *tf);
 /* Drops every reference the scheduler holds to a dying thread. */
 void sched_forget(struct proc *p);
+void sched_ioports_changed(void);
 void sched_init(void);
 __attribute__((noreturn)) void sched_start(void);
 

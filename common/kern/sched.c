@@ -93,6 +93,20 @@ void sched_switch_to(struct proc *next)
 	swtch(&prev->kesp, next->kesp);
 }
 
+/* The running thread's port rights changed (a server registered): load
+ * them now rather than at its next switch. */
+void sched_ioports_changed(void)
+{
+	if (iopb_owner)
+		iopb_set(iopb_owner, 1);
+	iopb_owner = NULL;
+	if (current->nioports) {
+		iopb_set(current, 0);
+		iopb_owner = current;
+		tss.iomap_base = IOMAP_ON;
+	}
+}
+
 void sched_forget(struct proc *p)
 {
 	if (iopb_owner == p) {

@@ -1,0 +1,121 @@
+/* The micro kernel: start the boot servers (GRUB modules named srv:NAME),
+ * then init. Its fault policy is the opposite of mono's: a server that
+ * faults or hangs dies alone, its callers get an error, and the kernel
+ * starts it again from its image. */
+#include "abi/errno.h"
+#include "abi/syscall.h"
+#include "flavour.h"
+#include "initrd.h"
+#include "kernel.h"
+#include "micro.h"
+#include "proc.h"
+#include "server_abi.h"
+
+const char flavour_name[] = "micro";
+
+/* A server that dies this soon after starting, this many times in a row,
+ * is broken rather than unlucky: it is left dead. */
+#define QUICK_DEATH_TICKS (HZ / 2)
+#define MAX_QUICK_DEATHS 3
+
+/* A server that holds a request this long without answering or waiting
+ * again is taken to be hung. */
+#define HANG_TICKS (2 * HZ)
+
+static uint32_t total_restarts;
+
+void flavour_start(void)
+{
+	for (int i = 0; i < nbootmods; i++) {
+		const struct bootmod *m = &bootmods[i];
+		if (strncmp(m->name, "srv:", 4) != 0)
+			continue;
+		server_start(NULL, m->name + 4, P2V(m->start), m->end - m->start);
+	}
+	const void *image;
+	uint32_t size;
+	if (initrd_find("/bin/init", &image, &size) < 0)
+		panic("no /bin/init in the initial ramdisk");
+	static const char *const argv[] = {"init", NULL};
+	int err;
+	struct proc *p = proc_create_user("init", image, size, argv, 1, &err);
+	if (!p)
+		panic("cannot start init (error %d)", err);
+	initproc = p;
+	for (struct proc *q = procs; q < procs + NPROC; q++)
+		if (q->flags & PROC_F_SERVER)
+			q->ppid = p->pid; /* init reaps dead servers */
+	sched_ready(p);
+}
+
+int32_t flavour_call(struct trapframe *tf) { return ipc_call(tf); }
+
+int32_t flavour_syscall(struct trapframe *tf) { return server_syscall(tf); }
+
+void flavour_irq(int irq)
+{
+	for (int s = 1; s < SVC_MAX; s++) {
+		const struct service *sv = &services[s];
+		if (!sv->server)
+			continue;
+		for (int i = 0; i < COMP_MAX_IRQS; i++)
+			if (sv->manifest.irqs[i] == irq) {
+				ipc_notify(sv->server, irq);
+				return;
+			}
+	}
+	/* No live owner (its server is restarting): the line stays masked
+	 * until the new instance acknowledges it. */
+}
+
+void flavour_tick(struct trapframe *tf)
+{
+	for (int s = 1; s < SVC_MAX; s++) {
+		struct service *sv = &services[s];
+		if (sv->server && sv->busy_since && ticks - sv->busy_since > HANG_TICKS &&
+		    !ipc_of(sv->server)->killed) {
+			kprintf("micro: server %s (pid %d) hung for %u ms: killing it\n", sv->name,
+				sv->server->pid, (ticks - sv->busy_since) * 1000 / HZ);
+			ipc_of(sv->server)->killed = 1;
+		}
+	}
+	/* A hung server is spinning in ring 3: it dies at its next tick. */
+	if (tf_from_user(tf) && (current->flags & PROC_F_SERVER) && ipc_of(current)->killed)
+		proc_exit(WAIT_KILLED | T_IRQ0);
+}
+
+void flavour_kernel_fault(struct trapframe *tf) { (void)tf; }
+
+void flavour_user_fault(struct proc *p, struct trapframe *tf)
+{
+	(void)tf;
+	if (p->flags & PROC_F_SERVER)
+		kprintf("micro: server %s died; the system goes on\n", p->name);
+}
+
+/* The reincarnation step: in this kernel the core itself restarts a dead
+ * server from the image it first started from. */
+void flavour_proc_exit(struct proc *p)
+{
+	struct ipc *pi = ipc_of(p);
+	if (!(p->flags & PROC_F_SERVER) || !pi->svc)
+		return;
+	struct service *s = &services[pi->svc];
+	ipc_server_died(p);
+	sched_forget(p);
+	s->server = NULL;
+	s->quick_deaths = ticks - s->started_at < QUICK_DEATH_TICKS ? s->quick_deaths + 1 : 0;
+	if (s->quick_deaths >= MAX_QUICK_DEATHS) {
+		kprintf("micro: server %s died %u times right after starting; not restarting it\n",
+			s->name, s->quick_deaths);
+		return;
+	}
+	s->restarts++;
+	total_restarts++;
+	kprintf("micro: restarting server %s (restart #%u)\n", s->name, s->restarts);
+	server_start(s, s->name, s->image, s->image_size);
+}
+
+uint32_t flavour_restarts(void) { return total_restarts; }
+
+void flavour_poweroff(void) {}

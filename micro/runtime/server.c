@@ -1,0 +1,119 @@
+/* The server runtime: wraps one component as a ring-3 server. It
+ * registers the component's manifest, runs its init, then loops: receive a
+ * request or a notification, run the handler, reply and receive again in
+ * one system call. The component itself is the same object code mono
+ * links into ring 0. */
+#include <stdarg.h>
+
+#include "../server_abi.h"
+#include "abi/syscall.h"
+#include "component.h"
+#include "klib.h"
+#include "ulib.h"
+
+extern const struct component *const __start_components[], *const __stop_components[];
+
+static int deferred; /* the handler called defer() for this request */
+
+static int32_t sc(uint32_t nr, uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+	int32_t r;
+	__asm__ volatile("int $0x80"
+			 : "=a"(r)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
+			 : "memory");
+	return r;
+}
+
+int call(int service, struct msg *m) { return sc(SYS_CALL, (uint32_t)service, (uint32_t)m, 0, 0, 0); }
+
+reply_token defer(struct msg *m)
+{
+	deferred = 1;
+	return m->sender;
+}
+
+int reply(reply_token t, struct msg *r) { return sc(SYS_REPLY, t, (uint32_t)r, 0, 0, 0); }
+
+int grant_read(const struct msg *m, uint32_t off, void *dst, uint32_t len)
+{
+	return sc(SYS_GRANT_COPY, m->sender, off, (uint32_t)dst, len, GRANT_READ);
+}
+
+int grant_write(const struct msg *m, uint32_t off, const void *src, uint32_t len)
+{
+	return grant_write_deferred(m->sender, off, src, len);
+}
+
+int grant_write_deferred(reply_token t, uint32_t off, const void *src, uint32_t len)
+{
+	return sc(SYS_GRANT_COPY, t, off, (uint32_t)src, len, GRANT_WRITE);
+}
+
+int irq_wait(int line) { return sc(SYS_IRQ_WAIT, (uint32_t)line, 0, 0, 0, 0); }
+
+void irq_ack(int line) { sc(SYS_IRQ_ACK, (uint32_t)line, 0, 0, 0, 0); }
+
+void *mmio_map(uint32_t pa, uint32_t len)
+{
+	int32_t va = sc(SYS_MMIO_MAP, pa, len, 0, 0, 0);
+	return va < 0 && va > -4096 ? NULL : (void *)va;
+}
+
+void *dma_alloc(uint32_t len, uint32_t *pa)
+{
+	int32_t va = sc(SYS_DMA_ALLOC, len, (uint32_t)pa, 0, 0, 0);
+	return va < 0 && va > -4096 ? NULL : (void *)va;
+}
+
+void comp_log(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 1)
+		n = sizeof(buf) - 1;
+	sc(SYS_KLOG, (uint32_t)buf, (uint32_t)n, 0, 0, 0);
+}
+
+uint32_t comp_uptime_ms(void) { return (uint32_t)sc(SYS_UPTIME, 0, 0, 0, 0, 0); }
+
+int main(void)
+{
+	if (__stop_components - __start_components != 1) {
+		comp_log("server: expected exactly one component in this image\n");
+		return 1;
+	}
+	const struct component *c = __start_components[0];
+	int r = sc(SYS_SRV_REGISTER, (uint32_t)c, 0, 0, 0, 0);
+	if (r < 0) {
+		comp_log("server %s: cannot register (error %d)\n", c->name, r);
+		return 1;
+	}
+	if (c->init && (r = c->init()) < 0) {
+		comp_log("server %s: init failed (error %d)\n", c->name, r);
+		return 1;
+	}
+	static struct msg m __attribute__((aligned(64)));
+	sc(SYS_RECV, (uint32_t)&m, 0, 0, 0, 0);
+	for (;;) {
+		if (m.type == MSG_NOTIFY) {
+			uint32_t bits = m.w[0];
+			for (int line = 0; line < 32; line++)
+				if ((bits & (1u << line)) && c->irq)
+					c->irq(line);
+			sc(SYS_RECV, (uint32_t)&m, 0, 0, 0, 0);
+			continue;
+		}
+		deferred = 0;
+		uint32_t client = m.sender;
+		if (!comp_control(c, &m))
+			c->handle(&m);
+		if (deferred)
+			sc(SYS_RECV, (uint32_t)&m, 0, 0, 0, 0);
+		else
+			sc(SYS_REPLY_RECV, client, (uint32_t)&m, 0, 0, 0);
+	}
+}

@@ -1,0 +1,90 @@
+# Host unit tests (cmocka) for the hardware-free parts of common/.
+#
+# Included by the top-level Makefile; also usable on its own:
+#     make -f tests/host/host.mk host-tests
+# Paths are relative to the repository root, where make runs.
+#
+# Each test is one binary built with the host compiler, with AddressSanitizer
+# and UBSan, so that an out-of-bounds read in a parser fails the test instead
+# of passing by luck. -fno-sanitize-recover makes a UBSan report fatal too.
+#
+# klib defines memcpy, strlen, snprintf... under the standard names. In a host
+# program those would replace the C library's for the whole process. So the
+# klib sources are compiled for the tests with -include tests/host/klib_host.h,
+# which renames every klib function to klib_<name>; test_klib.c includes the
+# same header after its system headers and so calls klib's code explicitly.
+# The kernel and user builds compile the same sources without that header and
+# see the plain names. elf.c, frames.c and heap.c are compiled as they are:
+# heap.c's calls to memcpy/memset then reach the host C library, which is
+# fine because klib has its own tests.
+
+# Included before the includer's first target, this file must not become
+# the default goal: remember the goal and restore it at the end.
+HOST_SAVED_GOAL := $(.DEFAULT_GOAL)
+
+HOSTCC ?= cc
+HOST_BUILD ?= build/host
+HOST_TEST_CFLAGS ?= -std=gnu11 -Wall -Wextra -Werror -g -O1 \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_TEST_CPPFLAGS := -Icommon/include -Itests/host
+HOST_TEST_LDLIBS ?= -lcmocka
+
+# The sample i386 executable that test_elf parses: built by the guest
+# compiler, the way user programs are, but with no libc or linker script.
+HOST_ELF_CC ?= gcc
+HOST_ELF_CFLAGS := -m32 -O1 -g -nostdlib -static -no-pie -fno-pic -fno-stack-protector \
+	-ffreestanding -Wl,-e,main
+
+HOST_TEST_NAMES := test_klib test_elf test_frames test_heap
+HOST_TEST_BINS := $(addprefix $(HOST_BUILD)/,$(HOST_TEST_NAMES))
+
+HOST_KLIB_OBJS := $(patsubst common/klib/%.c,$(HOST_BUILD)/klib/%.o,$(wildcard common/klib/*.c))
+HOST_HEADERS := $(wildcard common/include/*.h common/include/abi/*.h tests/host/*.h)
+
+.PHONY: host-tests host-tests-build host-tests-clean
+
+host-tests: host-tests-build
+	sh tools/run-host-tests.sh $(HOST_TEST_BINS)
+
+host-tests-build: $(HOST_TEST_BINS)
+
+$(HOST_BUILD)/klib/%.o: common/klib/%.c $(HOST_HEADERS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_TEST_CFLAGS) $(HOST_TEST_CPPFLAGS) -fno-builtin \
+		-include tests/host/klib_host.h -c $< -o $@
+
+$(HOST_BUILD)/test_klib: tests/host/test_klib.c $(HOST_KLIB_OBJS) $(HOST_HEADERS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_TEST_CFLAGS) $(HOST_TEST_CPPFLAGS) $< $(HOST_KLIB_OBJS) \
+		$(HOST_TEST_LDLIBS) -o $@
+
+$(HOST_BUILD)/sample.elf: tests/host/sample_prog.c
+	@mkdir -p $(@D)
+	$(HOST_ELF_CC) $(HOST_ELF_CFLAGS) $< -o $@
+
+# The sample's path is compiled in; the environment variable SAMPLE_ELF
+# overrides it when the binary runs elsewhere.
+$(HOST_BUILD)/test_elf: tests/host/test_elf.c tests/host/elf_fixture.c common/lib/elf.c \
+		$(HOST_HEADERS) $(HOST_BUILD)/sample.elf
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_TEST_CFLAGS) $(HOST_TEST_CPPFLAGS) \
+		-DSAMPLE_ELF='"$(HOST_BUILD)/sample.elf"' $< tests/host/elf_fixture.c \
+		common/lib/elf.c $(HOST_TEST_LDLIBS) -o $@
+
+$(HOST_BUILD)/test_frames: tests/host/test_frames.c common/lib/frames.c $(HOST_HEADERS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_TEST_CFLAGS) $(HOST_TEST_CPPFLAGS) $< common/lib/frames.c \
+		$(HOST_TEST_LDLIBS) -o $@
+
+$(HOST_BUILD)/test_heap: tests/host/test_heap.c common/lib/heap.c $(HOST_HEADERS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_TEST_CFLAGS) $(HOST_TEST_CPPFLAGS) $< common/lib/heap.c \
+		$(HOST_TEST_LDLIBS) -o $@
+
+host-tests-clean:
+	rm -rf $(HOST_BUILD)
+
+# Standalone, host-tests is the default; included, the includer's choice stays.
+ifneq ($(words $(MAKEFILE_LIST)),1)
+.DEFAULT_GOAL := $(HOST_SAVED_GOAL)
+endif

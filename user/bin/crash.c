@@ -1,0 +1,41 @@
+/* crash: inject a fault into a component: crash <service> null|loop */
+#include <stdio.h>
+#include <string.h>
+#include <ulib.h>
+
+/* The same request reaches the component in either kernel. In mono the
+ * component is ring-0 code, so the kernel panics; in micro only its server
+ * dies and is restarted. */
+static const struct {
+	const char *name;
+	int svc;
+} services[] = {
+	{"console", SVC_CONSOLE}, {"null", SVC_NULL}, {"fs", SVC_FS},
+	{"net", SVC_NET},         {"ata", SVC_ATA},
+};
+
+int main(int argc, char **argv)
+{
+	if (argc != 3 || (strcmp(argv[2], "null") != 0 && strcmp(argv[2], "loop") != 0)) {
+		printf("usage: crash <service> null|loop\n");
+		return 2;
+	}
+	int svc = 0;
+	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
+		if (strcmp(argv[1], services[i].name) == 0)
+			svc = services[i].svc;
+	if (!svc) {
+		printf("crash: unknown service '%s'\n", argv[1]);
+		return 2;
+	}
+	struct msg m = {.type = MSG_CRASH};
+	m.w[0] = strcmp(argv[2], "null") == 0 ? CRASH_NULL : CRASH_LOOP;
+	int r = svc_call(svc, &m);
+	/* In micro the call fails once the server dies; the next call goes to
+	 * the restarted server, so this very printf shows the console is back. */
+	printf("crash: the %s service answered %d (%s)\n", argv[1], r, r < 0 ? strerror(-r) : "ok");
+	struct kinfo k;
+	if (kinfo(KINFO_KERNEL, &k) == 0)
+		printf("crash: %u server restart(s) so far\n", k.restarts);
+	return 0;
+}

@@ -1,0 +1,5 @@
+/* true: exit with code 0 */
+int main(void)
+{
+	return 0;
+}

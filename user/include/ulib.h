@@ -1,0 +1,71 @@
+/* ulib.h: the system calls of the user ABI, one C function each.
+ *
+ * Error convention: a function that can fail returns a negative errno
+ * (-ENOENT, -EFAULT, ... from abi/errno.h) instead of setting a global
+ * errno, exactly as the kernel returns it. strerror() (string.h) turns the
+ * code into a short message. Functions that return a pointer (sbrk) return
+ * the error encoded as a pointer in the top 4095 bytes of the address space;
+ * ptr_err() extracts it. */
+#ifndef ULIB_H
+#define ULIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <abi/errno.h>
+#include <abi/kinfo.h>
+#include <abi/msg.h>
+#include <abi/syscall.h>
+
+/* Processes. */
+void exit(int status) __attribute__((noreturn));
+/* Waits for the child `pid`, or for any child when pid is -1; stores its
+ * status (see WAIT_KILLED and WAIT_EXITCODE in abi/syscall.h) in *status
+ * unless status is NULL. Returns the child's pid, or -ECHILD. */
+int wait(int pid, int *status);
+/* Starts the program at `path` with a NULL-terminated argv (argv[0] is by
+ * convention the program's name). Returns the new pid. */
+int spawn(const char *path, const char *const argv[]);
+int getpid(void);
+int yield(void);
+int sleep_ms(unsigned ms);
+/* Fills up to `max` entries; returns how many were filled. */
+int ps(struct procinfo *buf, int max);
+/* `what` is KINFO_KERNEL for now. */
+int kinfo(int what, struct kinfo *out);
+/* Stops the machine with exit code `code` (QEMU's exit status where the
+ * kernel supports it). Returns only if the kernel refuses: -errno. */
+int poweroff(int code);
+
+/* Memory: moves the break by `increment` bytes and returns the old break. */
+void *sbrk(intptr_t increment);
+
+/* Time. */
+unsigned uptime_ms(void);
+
+/* Services: sends *m to `service` and waits; the reply replaces *m and its
+ * type is returned (>= 0, or -errno). */
+int svc_call(int service, struct msg *m);
+
+/* File descriptors: 0 reads console lines, 1 and 2 write to the console;
+ * any other is -EBADF until there is a file system. */
+#define STDIN_FILENO 0
+#define STDOUT_FILENO 1
+#define STDERR_FILENO 2
+
+int read(int fd, void *buf, size_t n);
+int write(int fd, const void *buf, size_t n);
+
+/* The raw trap, for tests that must pass what the wrappers would not.
+ * Unused arguments may be anything. */
+int syscall(int number, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint32_t a5);
+
+/* 0 if p is a valid pointer result, else the -errno it encodes. */
+static inline int ptr_err(const void *p)
+{
+	uintptr_t v = (uintptr_t)p;
+
+	return v >= (uintptr_t)-4095 ? (int)v : 0;
+}
+
+#endif

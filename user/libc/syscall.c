@@ -1,0 +1,93 @@
+/* The system call wrappers: every entry into the kernel goes through
+ * trap() below, following abi/syscall.h (int 0x80, number in eax, arguments
+ * in ebx ecx edx esi edi, result in eax, other registers preserved). */
+#include <ulib.h>
+
+static inline int trap(int number, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint32_t a5)
+{
+	int result;
+
+	/* "memory": the kernel may read or write any buffer we passed. */
+	asm volatile("int $0x80"
+		     : "=a"(result)
+		     : "a"(number), "b"(a1), "c"(a2), "d"(a3), "S"(a4), "D"(a5)
+		     : "memory");
+	return result;
+}
+
+int syscall(int number, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint32_t a5)
+{
+	return trap(number, a1, a2, a3, a4, a5);
+}
+
+void exit(int status)
+{
+	trap(SYS_EXIT, (uint32_t)status, 0, 0, 0, 0);
+	/* Unreachable unless the kernel is broken; never return into crt0. */
+	for (;;)
+		asm volatile("ud2");
+}
+
+int wait(int pid, int *status)
+{
+	int local;
+	int r = trap(SYS_WAIT, (uint32_t)pid, (uint32_t)&local, 0, 0, 0);
+
+	/* The kernel always gets a valid pointer, so that NULL can mean "do not
+	 * care" here without the kernel having to know that convention. */
+	if (r >= 0 && status)
+		*status = local;
+	return r;
+}
+
+int spawn(const char *path, const char *const argv[])
+{
+	return trap(SYS_SPAWN, (uint32_t)path, (uint32_t)argv, 0, 0, 0);
+}
+
+int getpid(void)
+{
+	return trap(SYS_GETPID, 0, 0, 0, 0, 0);
+}
+
+int yield(void)
+{
+	return trap(SYS_YIELD, 0, 0, 0, 0, 0);
+}
+
+int sleep_ms(unsigned ms)
+{
+	return trap(SYS_SLEEP, ms, 0, 0, 0, 0);
+}
+
+void *sbrk(intptr_t increment)
+{
+	/* The old break may be above 2 GiB, so the result is an address, and an
+	 * error only in the -errno range that ptr_err() recognises. */
+	return (void *)(uintptr_t)trap(SYS_SBRK, (uint32_t)increment, 0, 0, 0, 0);
+}
+
+unsigned uptime_ms(void)
+{
+	return (unsigned)trap(SYS_UPTIME, 0, 0, 0, 0, 0);
+}
+
+int ps(struct procinfo *buf, int max)
+{
+	return trap(SYS_PS, (uint32_t)buf, (uint32_t)max, 0, 0, 0);
+}
+
+int svc_call(int service, struct msg *m)
+{
+	return trap(SYS_CALL, (uint32_t)service, (uint32_t)m, 0, 0, 0);
+}
+
+int poweroff(int code)
+{
+	return trap(SYS_POWEROFF, (uint32_t)code, 0, 0, 0, 0);
+}
+
+int kinfo(int what, struct kinfo *out)
+{
+	return trap(SYS_KINFO, (uint32_t)what, (uint32_t)out, 0, 0, 0);
+}

@@ -1,0 +1,161 @@
+/* t_badcall: bad system call numbers, pointers and grants fail cleanly */
+#define TEST_NAME "t_badcall"
+#include "check.h"
+
+#define KERNEL_ADDR 0xC0000000u
+#define WRAPPING_ADDR 0xFFFFFFF0u
+
+static char buffer[64] = "this text must never reach the console\n";
+static const char true_path[] = "/bin/true";
+
+static int call(int service, struct msg *m)
+{
+	return syscall(SYS_CALL, (uint32_t)service, (uint32_t)m, 0, 0, 0);
+}
+
+static int call_raw(int service, uint32_t msg_addr)
+{
+	return syscall(SYS_CALL, (uint32_t)service, msg_addr, 0, 0, 0);
+}
+
+static int console_write_grant(uint32_t addr, uint32_t len)
+{
+	struct msg m = { .type = CON_WRITE };
+
+	m.grant.addr = addr;
+	m.grant.len = len;
+	m.grant.rights = GRANT_READ;
+	return call(SVC_CONSOLE, &m);
+}
+
+/* A service id the kernel must refuse: any negative result will do. */
+static void check_refused(const char *what, int service)
+{
+	struct msg m = { .type = MSG_PING };
+	int r = call(service, &m);
+
+	if (r >= 0)
+		fail("%s = %d, want an error", what, r);
+	printf("ok   %s = %d (%s)\n", what, r, strerror(r));
+}
+
+static void test_numbers(void)
+{
+	check_err("system call 999", syscall(999, 0, 0, 0, 0, 0), -ENOSYS);
+	check_err("system call SYS_MAX", syscall(SYS_MAX, 0, 0, 0, 0, 0), -ENOSYS);
+	check_err("system call 0", syscall(0, 0, 0, 0, 0, 0), -ENOSYS);
+	check_err("system call -1", syscall(-1, 0, 0, 0, 0, 0), -ENOSYS);
+	check_err("system call 0x80000000", syscall((int)0x80000000u, 0, 0, 0, 0, 0), -ENOSYS);
+}
+
+static void test_messages(void)
+{
+	check_err("SYS_CALL with a NULL message", call_raw(SVC_CONSOLE, 0), -EFAULT);
+	check_err("SYS_CALL with a kernel message", call_raw(SVC_CONSOLE, KERNEL_ADDR), -EFAULT);
+	check_err("SYS_CALL with a wrapping message", call_raw(SVC_CONSOLE, WRAPPING_ADDR),
+		  -EFAULT);
+}
+
+static void test_grants(void)
+{
+	uint32_t buf = (uint32_t)buffer;
+	struct msg m = { .type = 999 };
+	int r;
+
+	check_err("CON_WRITE of kernel memory", console_write_grant(KERNEL_ADDR, 10), -EFAULT);
+	check_err("CON_WRITE of NULL, 10 bytes", console_write_grant(0, 10), -EFAULT);
+	check_err("CON_WRITE running into the kernel",
+		  console_write_grant(buf, KERNEL_ADDR - buf + 16), -EFAULT);
+	check_err("CON_WRITE across 0xC0000000", console_write_grant(KERNEL_ADDR - 16, 32),
+		  -EFAULT);
+	check_err("CON_WRITE of 0x7fffffff bytes (mostly unmapped)",
+		  console_write_grant(buf, 0x7fffffff), -EFAULT);
+	check_err("CON_WRITE whose end wraps around", console_write_grant(buf, 0xffffffff),
+		  -EFAULT);
+
+	r = call(SVC_CONSOLE, &m);
+
+	if (r >= 0)
+		fail("unknown console request = %d, want an error", r);
+	printf("ok   unknown console request = %d (%s)\n", r, strerror(r));
+}
+
+static void test_services(void)
+{
+	struct kinfo k;
+	struct msg m = { .type = MSG_PING };
+
+	check_refused("SYS_CALL to service 0", 0);
+	check_refused("SYS_CALL to service 99", 99);
+	check_refused("SYS_CALL to service -1", -1);
+	check_refused("SYS_CALL to service SVC_MAX", SVC_MAX);
+
+	check_int("kinfo(KINFO_KERNEL)", kinfo(KINFO_KERNEL, &k), 0);
+	if (strncmp(k.flavour, "mono", sizeof(k.flavour)) == 0) {
+		printf("skip SYS_CALL to SVC_ATA: the mono kernel has no capabilities, "
+		       "every service is callable there\n");
+		return;
+	}
+	check_err("SYS_CALL to the private SVC_ATA", call(SVC_ATA, &m), -EPERM);
+}
+
+static void test_processes(void)
+{
+	static const char *const true_argv[] = { "true", NULL };
+	const char *bad_entry_argv[] = { "true", (const char *)KERNEL_ADDR, NULL };
+	int pid, r, status;
+
+	check_err("spawn with a kernel path",
+		  syscall(SYS_SPAWN, KERNEL_ADDR, (uint32_t)true_argv, 0, 0, 0), -EFAULT);
+	check_err("spawn with a NULL path", syscall(SYS_SPAWN, 0, (uint32_t)true_argv, 0, 0, 0),
+		  -EFAULT);
+	check_err("spawn with a kernel argv",
+		  syscall(SYS_SPAWN, (uint32_t)true_path, KERNEL_ADDR, 0, 0, 0), -EFAULT);
+	check_err("spawn with a kernel argv[1]", spawn(true_path, bad_entry_argv), -EFAULT);
+
+	pid = spawn(true_path, true_argv);
+	if (pid < 0)
+		fail("spawn /bin/true: %s", strerror(pid));
+	check_err("wait with a kernel status pointer",
+		  syscall(SYS_WAIT, (uint32_t)pid, KERNEL_ADDR, 0, 0, 0), -EFAULT);
+	/* Reap the child. The kernel may have kept it for a proper wait (it
+	 * should not lose a status it could not deliver) or not. */
+	r = wait(pid, &status);
+	if (r == pid)
+		printf("ok   the child was still waitable afterwards (status %d)\n", status);
+	else if (r == -ECHILD)
+		printf("note the failed wait reaped the child: its status is lost\n");
+	else
+		fail("wait after the failed wait = %d (%s)", r, strerror(r));
+
+	check_err("ps into kernel memory", syscall(SYS_PS, KERNEL_ADDR, 4, 0, 0, 0), -EFAULT);
+	check_err("kinfo into kernel memory",
+		  syscall(SYS_KINFO, KINFO_KERNEL, KERNEL_ADDR, 0, 0, 0), -EFAULT);
+}
+
+static void test_sbrk(void)
+{
+	void *before = sbrk(0);
+	int r;
+
+	check_err("sbrk(0x7fffffff)", syscall(SYS_SBRK, 0x7fffffff, 0, 0, 0, 0), -ENOMEM);
+	check(sbrk(0) == before, "the break is unchanged after it");
+	r = syscall(SYS_SBRK, (uint32_t)-0x7fffffff, 0, 0, 0, 0);
+	if (ptr_err((void *)(uintptr_t)(uint32_t)r) == 0)
+		fail("sbrk(-0x7fffffff) = 0x%x, want an error", (unsigned)r);
+	printf("ok   sbrk(-0x7fffffff) = %d (%s)\n", r, strerror(r));
+	check(sbrk(0) == before, "the break is unchanged after it");
+}
+
+int main(void)
+{
+	test_numbers();
+	test_messages();
+	test_grants();
+	test_services();
+	test_processes();
+	test_sbrk();
+	/* Still alive and the console still works: */
+	check(getpid() > 0, "getpid still works");
+	pass();
+}
