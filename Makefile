@@ -25,9 +25,11 @@ GUEST_CPPFLAGS := -nostdinc -isystem $(shell $(CC) -m32 -print-file-name=include
 # The shared layer, in every kernel.
 SHARED_SRCS := $(sort $(wildcard common/arch/*.c common/arch/*.S common/mm/*.c \
 	common/kern/*.c common/kern/*.S common/klib/*.c common/lib/*.c))
-# Components: every directory under drivers/, fs/ and net/ with a manifest.
-# The component-side helpers of common/comp/ go wherever a component goes.
-COMP_DIRS := $(sort $(dir $(wildcard drivers/*/*.c fs/*/*.c net/*/*.c)))
+# Components: each directory under drivers/ is one, and fs/ and net/ are
+# one each. The component-side helpers of common/comp/ go wherever a
+# component goes.
+COMP_DIRS := $(sort $(dir $(wildcard drivers/*/*.c)) $(if $(wildcard fs/*.c),fs/) \
+	$(if $(wildcard net/*.c),net/))
 COMP_SRCS := $(sort $(foreach d,$(COMP_DIRS),$(wildcard $(d)*.c)) $(wildcard common/comp/*.c))
 MONO_SRCS := $(sort $(wildcard mono/*.c mono/*.S))
 MICRO_SRCS := $(sort $(wildcard micro/*.c micro/*.S))
@@ -45,7 +47,7 @@ KERNEL_OBJS := $(call obj,$(KERNEL_SRCS))
 
 .DEFAULT_GOAL := iso
 .PHONY: all iso kernel run qemu-gdb gdb bochs test host-tests guest-tests help clean \
-	distclean deps
+	distclean deps tcb
 
 all:
 	$(Q)$(MAKE) --no-print-directory KERNEL=mono iso
@@ -70,7 +72,7 @@ $(B)/obj/%.o: %.c | $(DEPS_STAMP)
 $(B)/obj/%.o: %.S | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  AS    $<"
-	$(Q)$(CC) -m32 $(GUEST_CPPFLAGS) $(KCPPFLAGS) -c $< -o $@
+	$(Q)$(CC) -m32 $(DEBUG) $(GUEST_CPPFLAGS) $(KCPPFLAGS) -c $< -o $@
 
 $(B)/kernel.elf: $(KERNEL_OBJS) common/arch/kernel.ld
 	@echo "  LD    $@"
@@ -89,13 +91,16 @@ ISO_MODULES := /boot/initrd.tar initrd|/boot/kernel.elf ksyms
 ISO_FILES := $(B)/kernel.elf $(USER_INITRD)
 include micro/servers.mk
 
-$(B)/iso/boot/grub/grub.cfg: Makefile config.mk micro/servers.mk | $(DEPS_STAMP)
+# Rewritten only when its text changes (a component added, say), so the ISO
+# is rebuilt exactly when needed.
+$(B)/iso/boot/grub/grub.cfg: FORCE | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q){ echo 'set timeout=0'; echo 'set default=0'; \
 	  echo 'menuentry "teachos $(KERNEL)" {'; \
 	  echo '  multiboot /boot/kernel.elf'; \
 	  echo '$(ISO_MODULES)' | tr '|' '\n' | sed 's/^/  module /'; \
-	  echo '  boot'; echo '}'; } > $@
+	  echo '  boot'; echo '}'; } > $@.new
+	$(Q)cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 
 $(B)/os.iso: $(ISO_FILES) $(B)/iso/boot/grub/grub.cfg
 	@echo "  ISO   $@"
@@ -139,6 +144,11 @@ guest-tests: iso
 	$(Q)python3 tools/guest-test.py --kernel $(KERNEL) --iso $(B)/os.iso \
 	  --tests tests/guest/tests.txt --measure nullcall
 
+# Lines of C and assembly that run in ring 0, per kernel, by folder; read
+# from the linked images' debug information, not from a list.
+tcb: all
+	$(Q)python3 tools/tcb.py build/mono build/micro
+
 compile_commands.json: FORCE
 	$(Q)sh tools/compile-commands.sh > $@
 FORCE:
@@ -158,6 +168,7 @@ help:
 	@echo "make guest-tests  only the guest tests of \$$KERNEL"
 	@echo "make qemu-gdb     QEMU halted, waiting for GDB; then make gdb"
 	@echo "make bochs        boot the ISO in Bochs"
+	@echo "make tcb          lines of code in ring 0, mono vs micro"
 	@echo "make compile_commands.json   for clangd"
 	@echo "make clean        remove build products"
 

@@ -211,6 +211,10 @@ int32_t server_syscall(struct trapframe *tf)
 		kputs(buf);
 		return 0;
 	}
+	case SYS_PID_ALIVE: {
+		struct proc *q = proc_by_pid((int)tf->ebx);
+		return q && q->state != P_ZOMBIE;
+	}
 	default:
 		return -ENOSYS;
 	}

@@ -15,6 +15,7 @@
 #define SYS_MMIO_MAP 27     /* (uint32_t pa, uint32_t len) -> address in the server */
 #define SYS_DMA_ALLOC 28    /* (uint32_t len, uint32_t *pa) -> address in the server */
 #define SYS_KLOG 29         /* (const char *s, uint32_t len) -> 0: straight to the kernel log */
+#define SYS_PID_ALIVE 30    /* (int pid) -> 1 if that process exists, else 0 */
 
 /* A notification arrives as a message of this type; w[0] holds the bits
  * (bit n: IRQ line n fired). It needs no reply. */

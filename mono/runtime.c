@@ -257,3 +257,12 @@ void mono_components_start(void)
 		kprintf("mono: component %s linked in (service %d)\n", c->name, c->service);
 	}
 }
+
+int comp_pid_alive(uint32_t pid)
+{
+	uint32_t f = irq_save();
+	struct proc *p = proc_by_pid((int)pid);
+	int alive = p && p->state != P_ZOMBIE;
+	irq_restore(f);
+	return alive;
+}

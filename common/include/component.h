@@ -88,6 +88,10 @@ void comp_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Milliseconds since boot. */
 uint32_t comp_uptime_ms(void);
 
+/* Whether process pid still exists: lets a service reclaim what a process
+ * that died without cleaning up (killed by a fault) left behind. */
+int comp_pid_alive(uint32_t pid);
+
 /* Shared by both runtimes: what MSG_PING and MSG_CRASH do inside a
  * component (common/comp/control.c). Returns 1 if m was a control message
  * and has been answered. */

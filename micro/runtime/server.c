@@ -80,6 +80,8 @@ void comp_log(const char *fmt, ...)
 
 uint32_t comp_uptime_ms(void) { return (uint32_t)sc(SYS_UPTIME, 0, 0, 0, 0, 0); }
 
+int comp_pid_alive(uint32_t pid) { return sc(SYS_PID_ALIVE, pid, 0, 0, 0, 0) == 1; }
+
 int main(void)
 {
 	if (__stop_components - __start_components != 1) {

@@ -54,4 +54,11 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define CON_WRITE 1 /* grant READ: bytes to print -> bytes written */
 #define CON_READ 2  /* grant WRITE: room for a line -> bytes read (cooked, echoes) */
 
+/* Null service requests (the benchmarks use MSG_PING). The others are for
+ * the isolation tests and answer differently in the two kernels. */
+#define NULL_ECHO 1       /* -> w[0] */
+#define NULL_TOUCH_PORT 2 /* reads a port outside the manifest */
+#define NULL_PEEK_RAW 3   /* reads *(int32_t *)w[0] inside the component */
+#define NULL_PEEK_GRANT 4 /* grant_read from pid w[0], which is not calling */
+
 #endif

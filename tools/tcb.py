@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Counts the lines of code that run in ring 0 in each kernel.
+
+What counts is taken from the build itself, not from a list kept by hand:
+the compile units recorded in each linked kernel.elf's DWARF information
+(every C and assembly file linked in), plus the headers those units
+included, from the dependency files gcc wrote next to their objects.
+A line counts if it holds code: blank lines and comments do not.
+
+usage: tcb.py build/mono build/micro
+"""
+import os
+import re
+import subprocess
+import sys
+
+
+def code_lines(path):
+    """Lines with something besides comments and white space (C rules; the
+    assembly files here use C comments too, and their # lines are cpp)."""
+    try:
+        text = open(path, encoding="utf-8", errors="replace").read()
+    except OSError:
+        return 0
+    text = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
+    text = re.sub(r"//[^\n]*", "", text)
+    return sum(1 for line in text.split("\n") if line.strip())
+
+
+def linked_sources(build):
+    """Source files named by the compile units of build/kernel.elf."""
+    elf = os.path.join(build, "kernel.elf")
+    out = subprocess.run(["readelf", "--debug-dump=info", elf], capture_output=True,
+                         text=True, check=True).stdout
+    units, in_cu = [], False
+    for line in out.splitlines():
+        if "DW_TAG_compile_unit" in line:
+            in_cu = True
+        elif in_cu and "DW_AT_name" in line:
+            units.append(line.rsplit(": ", 1)[-1].strip())
+            in_cu = False
+    if not units:
+        sys.exit("tcb: %s has no DWARF compile units; build with DEBUG=-g" % elf)
+    return units
+
+
+def headers(build, source):
+    dep = os.path.join(build, "obj", os.path.splitext(source)[0] + ".d")
+    try:
+        text = open(dep).read().replace("\\\n", " ")
+    except OSError:
+        return []
+    first = text.split("\n", 1)[0]
+    return [w for w in first.split(":", 1)[1].split() if w.endswith(".h")]
+
+
+def tcb(build):
+    files = set()
+    for src in linked_sources(build):
+        src = os.path.normpath(src)
+        if os.path.isabs(src):
+            src = os.path.relpath(src)
+        files.add(src)
+        files.update(os.path.normpath(h) for h in headers(build, src))
+    by_folder = {}
+    for f in files:
+        if f.startswith("..") or os.path.isabs(f):
+            continue  # compiler headers (stdint.h) are not ours
+        folder = os.path.dirname(f) or "."
+        by_folder[folder] = by_folder.get(folder, 0) + code_lines(f)
+    return by_folder
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    mono, micro = tcb(sys.argv[1]), tcb(sys.argv[2])
+    folders = sorted(set(mono) | set(micro))
+    print("%-28s %8s %8s" % ("ring-0 code by folder", "mono", "micro"))
+    for f in folders:
+        print("%-28s %8s %8s" % (f, mono.get(f, "-"), micro.get(f, "-")))
+    print("%-28s %8d %8d" % ("total", sum(mono.values()), sum(micro.values())))
+    print("ring0 lines: mono=%d micro=%d" % (sum(mono.values()), sum(micro.values())))
+
+
+if __name__ == "__main__":
+    main()
