@@ -37,8 +37,9 @@ void flavour_start(void)
 	if (initrd_find("/bin/init", &image, &size) < 0)
 		panic("no /bin/init in the initial ramdisk");
 	static const char *const argv[] = {"init", NULL};
+	static const struct spawn_args a = {argv, 1, NULL, 0};
 	int err;
-	struct proc *p = proc_create_user("init", image, size, argv, 1, &err);
+	struct proc *p = proc_create_user("init", image, size, &a, &err);
 	if (!p)
 		panic("cannot start init (error %d)", err);
 	initproc = p;

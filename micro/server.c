@@ -17,8 +17,9 @@ struct proc *server_start(struct service *s, const char *name, const void *image
 {
 	static const char *argv[2];
 	argv[0] = name;
+	struct spawn_args a = {argv, 1, NULL, 0};
 	int err;
-	struct proc *p = proc_create_user(name, image, size, argv, 1, &err);
+	struct proc *p = proc_create_user(name, image, size, &a, &err);
 	if (!p) {
 		kprintf("micro: cannot start server %s (error %d)\n", name, err);
 		return NULL;

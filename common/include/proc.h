@@ -49,6 +49,7 @@ struct proc {
 	 * boot modules), to name functions in fault messages. */
 	const void *image;
 	uint32_t image_size;
+	int image_owned; /* a kmalloc'd copy (programs from the file system) */
 	/* A service call in progress, in either kernel: the service it waits
 	 * on (0: none), the grant it lent, and where its reply goes. */
 	int call_svc;
@@ -65,10 +66,19 @@ extern struct proc *initproc; /* inherits orphans; its exit is fatal */
 /* A new thread in the kernel's address space that runs fn(arg) in ring 0.
  * fn must never return; it is not on the run queue until sched_ready. */
 struct proc *kthread_create(const char *name, void (*fn)(void *), void *arg);
-/* Loads the ELF image into a fresh address space with argv on its stack.
- * Returns the new process, not yet runnable, or NULL with *err set. */
+struct spawn_args {
+	const char *const *argv; /* argc entries, then NULL */
+	int argc;
+	const char *const *envp; /* envc entries, then NULL; may be NULL */
+	int envc;
+};
+
+/* Loads the ELF image into a fresh address space with argv and envp on
+ * its stack. Returns the new process, not yet runnable, or NULL with *err
+ * set. The image must stay in memory while the process lives (it names
+ * functions in fault reports); set image_owned to have it kfree'd. */
 struct proc *proc_create_user(const char *name, const void *image, uint32_t size,
-			      const char *const *argv, int argc, int *err);
+			      const struct spawn_args *a, int *err);
 struct proc *proc_by_pid(int pid);
 /* Ends the current process: wakes its parent, gives its children to init. */
 __attribute__((noreturn)) void proc_exit(int status);

@@ -64,27 +64,41 @@ struct proc *kthread_create(const char *name, void (*fn)(void *), void *arg)
 	return p;
 }
 
-/* Builds argc, argv and the strings at the top of the new user stack. */
-static int push_args(struct proc *p, const char *const *argv, int argc)
+/* Copies a NULL-terminated string vector onto the new stack below *sp;
+ * stores the user addresses of the strings in ptrs. */
+static int push_strings(struct proc *p, uint32_t *sp, const char *const *v, int n, uint32_t *ptrs)
 {
-	uint32_t ptrs[ARG_MAX_COUNT + 1];
-	uint32_t sp = USER_STACK_TOP;
-	for (int i = argc - 1; i >= 0; i--) {
-		uint32_t n = (uint32_t)strlen(argv[i]) + 1;
-		sp -= n;
-		if (copy_to_user(p->pgdir, sp, argv[i], n) < 0)
+	for (int i = n - 1; i >= 0; i--) {
+		uint32_t len = (uint32_t)strlen(v[i]) + 1;
+		*sp -= len;
+		if (copy_to_user(p->pgdir, *sp, v[i], len) < 0)
 			return -EFAULT;
-		ptrs[i] = sp;
+		ptrs[i] = *sp;
 	}
-	ptrs[argc] = 0;
+	ptrs[n] = 0;
+	return 0;
+}
+
+/* Builds argc, argv, envp and their strings at the top of the user stack:
+ * esp -> argc, argv, envp (the layout crt0 expects). */
+static int push_args(struct proc *p, const char *const *argv, int argc, const char *const *envp,
+		     int envc)
+{
+	uint32_t aptrs[ARG_MAX_COUNT + 1], eptrs[ARG_MAX_COUNT + 1];
+	uint32_t sp = USER_STACK_TOP;
+	if (push_strings(p, &sp, envp, envc, eptrs) < 0 ||
+	    push_strings(p, &sp, argv, argc, aptrs) < 0)
+		return -EFAULT;
 	sp &= ~3u;
+	sp -= (uint32_t)(envc + 1) * 4;
+	uint32_t uenvp = sp;
 	sp -= (uint32_t)(argc + 1) * 4;
 	uint32_t uargv = sp;
-	if (copy_to_user(p->pgdir, uargv, ptrs, (uint32_t)(argc + 1) * 4) < 0)
-		return -EFAULT;
-	uint32_t frame[2] = {(uint32_t)argc, uargv};
+	uint32_t frame[3] = {(uint32_t)argc, uargv, uenvp};
 	sp -= sizeof(frame);
-	if (copy_to_user(p->pgdir, sp, frame, sizeof(frame)) < 0)
+	if (copy_to_user(p->pgdir, uenvp, eptrs, (uint32_t)(envc + 1) * 4) < 0 ||
+	    copy_to_user(p->pgdir, uargv, aptrs, (uint32_t)(argc + 1) * 4) < 0 ||
+	    copy_to_user(p->pgdir, sp, frame, sizeof(frame)) < 0)
 		return -EFAULT;
 	p->tf->esp = sp;
 	return 0;
@@ -127,7 +141,7 @@ static int load_segments(struct proc *p, const uint8_t *image, const struct elf_
 }
 
 struct proc *proc_create_user(const char *name, const void *image, uint32_t size,
-			      const char *const *argv, int argc, int *err)
+			      const struct spawn_args *a, int *err)
 {
 	struct elf_image ei;
 	*err = elf_parse(image, size, &ei);
@@ -155,7 +169,8 @@ struct proc *proc_create_user(const char *name, const void *image, uint32_t size
 	p->tf->ss = USER_DS;
 	p->tf->eflags = EFLAGS_IF;
 	p->tf->eip = ei.entry;
-	if ((*err = push_args(p, argv, argc)) < 0)
+	static const char *const no_env[] = {NULL};
+	if ((*err = push_args(p, a->argv, a->argc, a->envp ? a->envp : no_env, a->envc)) < 0)
 		goto fail;
 	p->caps = SVC_PUBLIC_MASK;
 	p->image = image;
@@ -178,6 +193,11 @@ struct proc *proc_by_pid(int pid)
 
 void proc_release(struct proc *p)
 {
+	if (p->image_owned) {
+		kfree((void *)p->image);
+		p->image = NULL;
+		p->image_owned = 0;
+	}
 	if (p->pgdir && p->pgdir != vm_kernel_pgdir()) {
 		if (current == p)
 			vm_switch(vm_kernel_pgdir());

@@ -48,45 +48,76 @@ static int32_t sys_wait(struct trapframe *tf)
 	return r;
 }
 
+/* Copies a user string vector into buf (strings) and v (pointers): the
+ * count, or -EFAULT / -E2BIG. */
+static int gather(uint32_t uvec, const char **v, char *buf, uint32_t *used)
+{
+	int n = 0;
+	for (; uvec; n++) {
+		uint32_t u;
+		if (copy_from_user(current->pgdir, &u, uvec + (uint32_t)n * 4, 4) < 0)
+			return -EFAULT;
+		if (!u)
+			break;
+		if (n == ARG_MAX_COUNT)
+			return -E2BIG;
+		int r = copy_str_from_user(current->pgdir, buf + *used, u, ARG_MAX_BYTES - *used);
+		if (r == -ENAMETOOLONG)
+			return -E2BIG;
+		if (r < 0)
+			return r;
+		v[n] = buf + *used;
+		*used += (uint32_t)r + 1;
+	}
+	v[n] = NULL;
+	return n;
+}
+
 static int32_t sys_spawn(struct trapframe *tf)
 {
 	char path[128];
 	int r = copy_str_from_user(current->pgdir, path, tf->ebx, sizeof(path));
 	if (r < 0)
 		return r;
-	/* Gather argv into one kernel buffer: pointers first, then strings. */
+	/* One buffer holds argv's and envp's strings, as ARG_MAX_BYTES says.
+	 * Static is safe: the kernel is not preemptible and nothing below
+	 * sleeps before the strings are on the new stack. */
 	static char strbuf[ARG_MAX_BYTES];
-	const char *argv[ARG_MAX_COUNT + 1];
+	static const char *argv[ARG_MAX_COUNT + 1], *envp[ARG_MAX_COUNT + 1];
 	uint32_t used = 0;
-	int argc = 0;
-	for (uint32_t uargv = tf->ecx; uargv; argc++) {
-		uint32_t uarg;
-		if (copy_from_user(current->pgdir, &uarg, uargv + (uint32_t)argc * 4, 4) < 0)
-			return -EFAULT;
-		if (!uarg)
-			break;
-		if (argc == ARG_MAX_COUNT)
-			return -E2BIG;
-		r = copy_str_from_user(current->pgdir, strbuf + used, uarg, ARG_MAX_BYTES - used);
-		if (r == -ENAMETOOLONG)
-			return -E2BIG;
-		if (r < 0)
-			return r;
-		argv[argc] = strbuf + used;
-		used += (uint32_t)r + 1;
+	struct spawn_args a = {argv, 0, envp, 0};
+	if ((a.argc = gather(tf->ecx, argv, strbuf, &used)) < 0)
+		return a.argc;
+	if ((a.envc = gather(tf->edx, envp, strbuf, &used)) < 0)
+		return a.envc;
+	if (a.argc == 0) {
+		argv[a.argc++] = path; /* a program always sees its name */
+		argv[1] = NULL;
 	}
-	if (argc == 0)
-		argv[argc++] = path; /* a program always sees its name */
-	argv[argc] = NULL;
 
 	const void *image;
-	uint32_t size;
-	if ((r = initrd_find(path, &image, &size)) < 0)
+	uint32_t size = tf->edi;
+	void *copy = NULL;
+	if (tf->esi) { /* an ELF in the caller's memory, read from a file */
+		if (size == 0 || size > SPAWN_IMAGE_MAX)
+			return size ? -E2BIG : -ENOEXEC;
+		if (!(copy = kmalloc(size)))
+			return -ENOMEM;
+		if (copy_from_user(current->pgdir, copy, tf->esi, size) < 0) {
+			kfree(copy);
+			return -EFAULT;
+		}
+		image = copy;
+	} else if ((r = initrd_find(path, &image, &size)) < 0) {
 		return r;
+	}
 	const char *base = strrchr(path, '/');
-	struct proc *p = proc_create_user(base ? base + 1 : path, image, size, argv, argc, &r);
-	if (!p)
+	struct proc *p = proc_create_user(base ? base + 1 : path, image, size, &a, &r);
+	if (!p) {
+		kfree(copy);
 		return r;
+	}
+	p->image_owned = copy != NULL;
 	sched_ready(p);
 	return p->pid;
 }

@@ -5,7 +5,7 @@
 #include "kernel.h"
 #include "mm.h"
 
-#define KHEAP_FRAMES 1024 /* 4 MiB */
+#define KHEAP_FRAMES 4096 /* 16 MiB: it also holds programs read from files */
 
 static struct heap kheap;
 static uint8_t *arena, *arena_brk, *arena_end;

@@ -11,7 +11,7 @@
 
 #define SYS_EXIT 1      /* (int status) -> does not return */
 #define SYS_WAIT 2      /* (int pid or -1, int *status) -> pid of the child reaped */
-#define SYS_SPAWN 3     /* (const char *path, const char *const argv[]) -> pid */
+#define SYS_SPAWN 3     /* (path, argv[], envp[], image, image_size) -> pid; see below */
 #define SYS_GETPID 4    /* () -> pid; also the null system call of the benchmarks */
 #define SYS_YIELD 5     /* () -> 0 */
 #define SYS_SLEEP 6     /* (unsigned ms) -> 0 */
@@ -27,10 +27,18 @@
  * unknown (-ENOSYS). Server-only calls of the micro kernel sit above SYS_MAX. */
 #define SYSCALL_SLOTS 64
 
-/* The largest argv a program can be spawned with, counted in bytes of the
- * strings plus their terminators, and in entries. */
-#define ARG_MAX_BYTES 1024
+/* SYS_SPAWN starts a program. With image == NULL the kernel finds path in
+ * its initial ramdisk; otherwise image points to image_size bytes of ELF
+ * in the caller's memory (libc reads programs from the file system and
+ * passes them this way, so the kernel never calls the file service). argv
+ * and envp are NULL-terminated; envp may be NULL. The new process starts
+ * with esp pointing at argc, then argv, then envp.
+ *
+ * The largest argv plus envp a program can be spawned with, counted in
+ * bytes of the strings with their terminators, and in entries of each. */
+#define ARG_MAX_BYTES 4096
 #define ARG_MAX_COUNT 32
+#define SPAWN_IMAGE_MAX (4u << 20)
 
 /* The status wait() reports: the exit code (0..255), or, for a process the
  * kernel killed because of a fault, 0x100 | the x86 exception vector. */
