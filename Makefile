@@ -47,7 +47,7 @@ KERNEL_OBJS := $(call obj,$(KERNEL_SRCS))
 
 .DEFAULT_GOAL := iso
 .PHONY: all iso kernel run qemu-gdb gdb bochs test host-tests guest-tests help clean \
-	distclean deps tcb
+	distclean deps tcb disk disk-update
 
 all:
 	$(Q)$(MAKE) --no-print-directory KERNEL=mono iso
@@ -110,19 +110,30 @@ $(B)/os.iso: $(ISO_FILES) $(B)/iso/boot/grub/grub.cfg
 
 iso: $(B)/os.iso
 
+# --- The disk ---------------------------------------------------------------
+# One ext2 image for both kernels, kept between boots (tools/mkdisk.sh
+# refreshes its /bin in place). `make disk` makes it anew on purpose.
+DISK ?= build/disk.img
+disk-update: $(USER_PROGS) | $(DEPS_STAMP)
+	$(Q)sh tools/mkdisk.sh $(DISK) build/user/bin
+disk: $(USER_PROGS) | $(DEPS_STAMP)
+	$(Q)sh tools/mkdisk.sh $(DISK) build/user/bin fresh
+
 # --- Running ----------------------------------------------------------------
 # The serial console is the terminal; isa-debug-exit lets `poweroff` end
-# QEMU (status 1 is a clean poweroff, 3 a kernel panic).
-QEMU_FLAGS := -cdrom $(B)/os.iso -m $(MEM) -no-reboot \
+# QEMU (status 1 is a clean poweroff, 3 a kernel panic). The disk is the
+# primary IDE master; the CD the GRUB ISO boots from is on the secondary.
+DISK_FLAGS = -drive file=$(DISK),format=raw,if=ide,index=0,media=disk
+QEMU_FLAGS = -cdrom $(B)/os.iso -m $(MEM) -no-reboot $(DISK_FLAGS) \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	$(if $(filter 1,$(GUI)),-serial mon:stdio,-display none -serial mon:stdio) $(EXTRA_QEMU)
 
-run: iso
+run: iso disk-update
 	@echo "Booting the $(KERNEL) kernel in QEMU. Quit: type poweroff, or Ctrl-A then X."
 	$(Q)$(QEMU) $(QEMU_FLAGS); s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || \
 	  { echo "QEMU exited with status $$s (3 = kernel panic)"; exit $$s; }
 
-qemu-gdb: iso
+qemu-gdb: iso disk-update
 	@echo "QEMU waits for GDB on localhost:1234. In another terminal: make gdb KERNEL=$(KERNEL)"
 	$(Q)$(QEMU) $(QEMU_FLAGS) -S -gdb tcp::1234
 
@@ -168,6 +179,7 @@ help:
 	@echo "make guest-tests  only the guest tests of \$$KERNEL"
 	@echo "make qemu-gdb     QEMU halted, waiting for GDB; then make gdb"
 	@echo "make bochs        boot the ISO in Bochs"
+	@echo "make disk         a fresh disk image (build/disk.img); files on the old one are lost"
 	@echo "make tcb          lines of code in ring 0, mono vs micro"
 	@echo "make compile_commands.json   for clangd"
 	@echo "make clean        remove build products"

@@ -9,6 +9,7 @@
 #include "kernel.h"
 #include "micro.h"
 #include "proc.h"
+#include "abi/syscall.h"
 #include "server_abi.h"
 
 static struct ipc ipcs[NPROC];
@@ -69,6 +70,7 @@ int32_t ipc_call(struct trapframe *tf)
 	/* Back here once replied to (or the server died): the reply is
 	 * already in our buffer. */
 	me->call_svc = 0;
+	exit_if_killed();
 	return mi->result;
 }
 
@@ -153,4 +155,36 @@ void ipc_server_died(struct proc *srv)
 	}
 	services[si->svc].busy_since = 0;
 	si->receiving = 0;
+}
+
+void ipc_kill(struct proc *p)
+{
+	struct ipc *pi = ipc_of(p);
+	pi->killed = 1;
+	if (p->state != P_SLEEPING)
+		return; /* running or runnable: it dies at its next tick or trap */
+	if (pi->state == IPC_QUEUED) { /* unlink from the service's queue */
+		struct service *s = &services[p->call_svc];
+		struct proc **pp = &s->queue_head, *prev = NULL;
+		while (*pp && *pp != p) {
+			prev = *pp;
+			pp = &ipc_of(*pp)->queue_next;
+		}
+		if (*pp) {
+			*pp = pi->queue_next;
+			if (s->queue_tail == p)
+				s->queue_tail = prev;
+		}
+	}
+	pi->state = IPC_NONE;
+	p->call_svc = 0;
+	pi->receiving = 0;
+	pi->irq_wait_line = -1;
+	sched_ready(p);
+}
+
+void exit_if_killed(void)
+{
+	if (ipc_of(current)->killed)
+		proc_exit(WAIT_KILLED | T_IRQ0);
 }

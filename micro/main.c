@@ -13,16 +13,9 @@
 
 const char flavour_name[] = "micro";
 
-/* A server that dies this soon after starting, this many times in a row,
- * is broken rather than unlucky: it is left dead. */
-#define QUICK_DEATH_TICKS (HZ / 2)
-#define MAX_QUICK_DEATHS 3
-
-/* A server that holds a request this long without answering or waiting
- * again is taken to be hung. */
-#define HANG_TICKS (2 * HZ)
-
-static uint32_t total_restarts;
+uint32_t total_restarts;
+struct proc *rs_proc;
+uint32_t rs_alarm;
 
 void flavour_start(void)
 {
@@ -71,16 +64,11 @@ void flavour_irq(int irq)
 
 void flavour_tick(struct trapframe *tf)
 {
-	for (int s = 1; s < SVC_MAX; s++) {
-		struct service *sv = &services[s];
-		if (sv->server && sv->busy_since && ticks - sv->busy_since > HANG_TICKS &&
-		    !ipc_of(sv->server)->killed) {
-			kprintf("micro: server %s (pid %d) hung for %u ms: killing it\n", sv->name,
-				sv->server->pid, (ticks - sv->busy_since) * 1000 / HZ);
-			ipc_of(sv->server)->killed = 1;
-		}
+	if (rs_alarm && (int32_t)(ticks - rs_alarm) >= 0 && rs_proc) {
+		rs_alarm = 0;
+		ipc_notify(rs_proc, NOTIFY_ALARM);
 	}
-	/* A hung server is spinning in ring 3: it dies at its next tick. */
+	/* A server killed while spinning in ring 3 dies at its next tick. */
 	if (tf_from_user(tf) && (current->flags & PROC_F_SERVER) && ipc_of(current)->killed)
 		proc_exit(WAIT_KILLED | T_IRQ0);
 }
@@ -94,8 +82,10 @@ void flavour_user_fault(struct proc *p, struct trapframe *tf)
 		kprintf("micro: server %s died; the system goes on\n", p->name);
 }
 
-/* The reincarnation step: in this kernel the core itself restarts a dead
- * server from the image it first started from. */
+/* A server died. The reincarnation server decides what happens next; the
+ * kernel only tells it. If the reincarnation server itself died, or there
+ * is none, the kernel restarts the dead server itself, so the system never
+ * loses its console for want of a policy. */
 void flavour_proc_exit(struct proc *p)
 {
 	struct ipc *pi = ipc_of(p);
@@ -105,15 +95,15 @@ void flavour_proc_exit(struct proc *p)
 	ipc_server_died(p);
 	sched_forget(p);
 	s->server = NULL;
-	s->quick_deaths = ticks - s->started_at < QUICK_DEATH_TICKS ? s->quick_deaths + 1 : 0;
-	if (s->quick_deaths >= MAX_QUICK_DEATHS) {
-		kprintf("micro: server %s died %u times right after starting; not restarting it\n",
-			s->name, s->quick_deaths);
+	int rs_alive = rs_proc && rs_proc != p && rs_proc->state != P_ZOMBIE;
+	if (p == rs_proc)
+		rs_proc = NULL;
+	if (rs_alive) {
+		ipc_notify(rs_proc, NOTIFY_DEATH(pi->svc));
 		return;
 	}
-	s->restarts++;
+	kprintf("micro: no reincarnation server; the kernel restarts %s itself\n", s->name);
 	total_restarts++;
-	kprintf("micro: restarting server %s (restart #%u)\n", s->name, s->restarts);
 	server_start(s, s->name, s->image, s->image_size);
 }
 

@@ -23,9 +23,7 @@ struct service {
 	uint32_t image_size;
 	struct proc *queue_head, *queue_tail; /* callers not yet received */
 	uint32_t busy_since;        /* tick the server took a request; 0: idle */
-	uint32_t restarts;
 	uint32_t started_at;        /* tick the live instance started */
-	uint32_t quick_deaths;      /* deaths in a row soon after starting */
 };
 
 enum ipc_state { IPC_NONE, IPC_QUEUED, IPC_REPLY_WAIT };
@@ -48,6 +46,9 @@ struct ipc {
 };
 
 extern struct service services[SVC_MAX];
+extern struct proc *rs_proc;     /* the reincarnation server, once registered */
+extern uint32_t rs_alarm;        /* tick of its pending alarm, or 0 */
+extern uint32_t total_restarts;
 struct ipc *ipc_of(const struct proc *p);
 
 int32_t ipc_call(struct trapframe *tf);
@@ -55,6 +56,10 @@ int32_t ipc_recv(struct proc *srv, uint32_t umsg);
 int32_t ipc_reply(struct proc *srv, int pid, uint32_t umsg, struct proc **woken);
 void ipc_notify(struct proc *srv, int line);
 void ipc_server_died(struct proc *srv);
+/* Makes a server that is blocked in the kernel die as soon as it runs. */
+void ipc_kill(struct proc *p);
+/* Called where a server resumes after blocking: exits if it was killed. */
+void exit_if_killed(void);
 
 int32_t server_syscall(struct trapframe *tf);
 struct proc *server_start(struct service *s, const char *name, const void *image, uint32_t size);

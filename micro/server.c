@@ -136,6 +136,66 @@ static int32_t srv_map(struct proc *srv, uint32_t pa, uint32_t len, int dma)
 	return (int32_t)(va + (pa & (PAGE_SIZE - 1)));
 }
 
+/* The reincarnation server's calls: the mechanisms its policy needs. */
+static int32_t rs_syscall(struct proc *p, struct trapframe *tf)
+{
+	uint32_t nr = tf->eax;
+	if (nr == SYS_RS_REGISTER) {
+		if (rs_proc && rs_proc != p && rs_proc->state != P_ZOMBIE)
+			return -EBUSY;
+		rs_proc = p;
+		struct service *s = &services[SVC_RS];
+		s->bound = 1;
+		s->server = p;
+		strlcpy(s->name, "rs", sizeof(s->name));
+		s->image = p->image;
+		s->image_size = p->image_size;
+		ipc_of(p)->svc = SVC_RS;
+		p->caps = 0;
+		kprintf("micro: reincarnation server (pid %d) watching the servers\n", p->pid);
+		return 0;
+	}
+	if (p != rs_proc)
+		return -EPERM;
+	int svc = (int)tf->ebx;
+	if (nr == SYS_ALARM) {
+		rs_alarm = ticks + (tf->ebx * HZ + 999) / 1000;
+		return 0;
+	}
+	if (svc <= 0 || svc >= SVC_MAX || svc == SVC_RS || !services[svc].bound)
+		return -ENOENT;
+	struct service *s = &services[svc];
+	switch (nr) {
+	case SYS_SRV_INFO: {
+		struct srv_info in = {0};
+		in.bound = 1;
+		strlcpy(in.name, s->name, sizeof(in.name));
+		if (s->server) {
+			in.pid = s->server->pid;
+			in.busy_ms = s->busy_since ? (ticks - s->busy_since) * 1000 / HZ : 0;
+			in.waiting_on = s->server->call_svc;
+			in.started_ms = s->started_at * 1000 / HZ;
+		}
+		return copy_to_user(p->pgdir, tf->ecx, &in, sizeof(in));
+	}
+	case SYS_SRV_KILL:
+		if (!s->server)
+			return -ESRCH;
+		ipc_kill(s->server);
+		return 0;
+	case SYS_SRV_RESTART: {
+		if (s->server)
+			return -EBUSY;
+		struct proc *n = server_start(s, s->name, s->image, s->image_size);
+		if (!n)
+			return -ENOMEM;
+		total_restarts++;
+		return n->pid;
+	}
+	}
+	return -ENOSYS;
+}
+
 int32_t server_syscall(struct trapframe *tf)
 {
 	struct proc *p = current;
@@ -145,6 +205,8 @@ int32_t server_syscall(struct trapframe *tf)
 		return -ENOSYS; /* these calls are for servers only */
 	if (nr == SYS_SRV_REGISTER)
 		return srv_register(p, tf->ebx);
+	if (nr >= SYS_RS_REGISTER && nr <= SYS_ALARM)
+		return rs_syscall(p, tf);
 	if (!pi->svc)
 		return -EPERM; /* must register first */
 	const struct component *m = &services[pi->svc].manifest;
@@ -155,6 +217,7 @@ int32_t server_syscall(struct trapframe *tf)
 		if ((r = ipc_recv(p, tf->ebx)) != 1)
 			return r;
 		sched_yield();
+		exit_if_killed();
 		return (int32_t)p->tf->eax;
 	case SYS_REPLY:
 		r = ipc_reply(p, (int)tf->ebx, tf->ecx, &woken);
@@ -172,6 +235,7 @@ int32_t server_syscall(struct trapframe *tf)
 			sched_switch_to(woken); /* the fast path back to the caller */
 		else
 			sched_yield();
+		exit_if_killed();
 		return (int32_t)p->tf->eax;
 	case SYS_GRANT_COPY:
 		return srv_grant_copy(p, tf);
@@ -190,6 +254,7 @@ int32_t server_syscall(struct trapframe *tf)
 		pi->irq_wait_line = (int)tf->ebx;
 		p->state = P_SLEEPING;
 		sched_yield();
+		exit_if_killed();
 		return 0;
 	case SYS_MMIO_MAP:
 		return srv_map(p, tf->ebx, tf->ecx, 0);

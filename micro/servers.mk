@@ -25,9 +25,17 @@ build/micro/srv/$(notdir $(patsubst %/,%,$(1))): $(patsubst %.c,$(SRV_OBJ)/%.o,$
 endef
 $(foreach d,$(COMP_DIRS),$(eval $(call server_rule,$(d))))
 
+# The reincarnation server is micro's own, not a component: it is built
+# from micro/rs/ and started first, so it watches every server after it.
+RS_OBJS := $(patsubst %.c,$(SRV_OBJ)/%.o,$(wildcard micro/rs/*.c))
+build/micro/srv/rs: $(RS_OBJS) $(USER_CRT0) $(USER_LIBC) user/user.ld
+	@mkdir -p $(dir $@)
+	@echo "  LD    $@"
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $(RS_OBJS) $(USER_LIBC) $(USER_LIBGCC)
+
 ifeq ($(KERNEL),micro)
-ISO_FILES += $(SERVER_ELFS)
-ISO_MODULES := $(ISO_MODULES)$(foreach n,$(SERVER_NAMES),|/boot/$(n) srv:$(n))
+ISO_FILES += build/micro/srv/rs $(SERVER_ELFS)
+ISO_MODULES := $(ISO_MODULES)|/boot/rs srv:rs$(foreach n,$(SERVER_NAMES),|/boot/$(n) srv:$(n))
 endif
 
--include $(SRV_COMMON_OBJS:.o=.d)
+-include $(SRV_COMMON_OBJS:.o=.d) $(RS_OBJS:.o=.d)

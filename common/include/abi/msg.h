@@ -54,6 +54,10 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define CON_WRITE 1 /* grant READ: bytes to print -> bytes written */
 #define CON_READ 2  /* grant WRITE: room for a line -> bytes read (cooked, echoes) */
 
+/* Reincarnation server requests (micro only; mono has no servers to
+ * restart and answers -ENOENT). */
+#define RS_RESTARTS 1 /* -> total restarts; w[s] = restarts of service s (s < MSG_WORDS) */
+
 /* Null service requests (the benchmarks use MSG_PING). The others are for
  * the isolation tests and answer differently in the two kernels. */
 #define NULL_ECHO 1       /* -> w[0] */
