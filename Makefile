@@ -98,7 +98,7 @@ $(B)/iso/boot/grub/grub.cfg: FORCE | $(DEPS_STAMP)
 	$(Q){ echo 'set timeout=0'; echo 'set default=0'; \
 	  echo 'menuentry "teachos $(KERNEL)" {'; \
 	  echo '  multiboot /boot/kernel.elf'; \
-	  echo '$(ISO_MODULES)' | tr '|' '\n' | sed 's/^/  module /'; \
+	  echo '$(ISO_MODULES)' | tr '|' '\n' | sed 's/^ *//; s/ *$$//; s/^/  module /'; \
 	  echo '  boot'; echo '}'; } > $@.new
 	$(Q)cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 

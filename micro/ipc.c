@@ -25,7 +25,9 @@ static void deliver(struct proc *srv, struct proc *caller)
 	ci->state = IPC_REPLY_WAIT;
 	services[si->svc].busy_since = ticks ? ticks : 1;
 	/* The receive buffer was checked writable when the server blocked. */
-	if (copy_to_user(srv->pgdir, si->recv_umsg, &ci->msg, sizeof(ci->msg)) < 0)
+	if (si->recv_kva)
+		memcpy(si->recv_kva, &ci->msg, sizeof(ci->msg));
+	else if (copy_to_user(srv->pgdir, si->recv_umsg, &ci->msg, sizeof(ci->msg)) < 0)
 		ipc_of(srv)->killed = 1;
 	srv->tf->eax = 0;
 }
@@ -42,7 +44,14 @@ int32_t ipc_call(struct trapframe *tf)
 	struct service *s = &services[svc];
 	if (!s->bound)
 		return -ENOENT;
-	if (copy_from_user(me->pgdir, &mi->msg, tf->ecx, sizeof(mi->msg)) < 0)
+	if (s->retired)
+		return -EDEADSRCDST; /* its server died for good */
+	/* Written by the reply, so checked writable now. */
+	mi->reply_kva = user_msg_kva(me->pgdir, tf->ecx, 1);
+	if (mi->reply_kva)
+		mi->msg = *mi->reply_kva;
+	else if (!user_range_mapped(me->pgdir, tf->ecx, sizeof(mi->msg), 1) ||
+		 copy_from_user(me->pgdir, &mi->msg, tf->ecx, sizeof(mi->msg)) < 0)
 		return -EFAULT;
 	struct grant *g = &mi->msg.grant;
 	if (g->len && !user_range_mapped(me->pgdir, g->addr, g->len, g->rights & GRANT_WRITE))
@@ -74,20 +83,24 @@ int32_t ipc_call(struct trapframe *tf)
 	return mi->result;
 }
 
-int32_t ipc_recv(struct proc *srv, uint32_t umsg)
+/* kva: umsg already resolved by the caller, or NULL to resolve it here. */
+int32_t ipc_recv(struct proc *srv, uint32_t umsg, struct msg *kva)
 {
 	struct ipc *si = ipc_of(srv);
 	struct service *s = &services[si->svc];
-	if (!user_range_mapped(srv->pgdir, umsg, sizeof(struct msg), 1))
+	if (!kva && !(kva = user_msg_kva(srv->pgdir, umsg, 1)) &&
+	    !user_range_mapped(srv->pgdir, umsg, sizeof(struct msg), 1))
 		return -EFAULT;
 	s->busy_since = 0;
-	if (si->notify) {
+	if (si->notify) { /* handling it is work too: a hang there is a hang */
 		struct msg n = {.type = MSG_NOTIFY, .w = {si->notify}};
 		si->notify = 0;
+		s->busy_since = ticks ? ticks : 1;
 		return copy_to_user(srv->pgdir, umsg, &n, sizeof(n));
 	}
 	struct proc *caller = s->queue_head;
 	si->recv_umsg = umsg;
+	si->recv_kva = kva;
 	if (caller) {
 		s->queue_head = ipc_of(caller)->queue_next;
 		if (!s->queue_head)
@@ -100,7 +113,9 @@ int32_t ipc_recv(struct proc *srv, uint32_t umsg)
 	return 1; /* the caller blocks; deliver() sets the result */
 }
 
-int32_t ipc_reply(struct proc *srv, int pid, uint32_t umsg, struct proc **woken)
+/* r: the server's reply, already in kernel reach (its resolved buffer or a
+ * kernel copy). */
+int32_t ipc_reply(struct proc *srv, int pid, const struct msg *r, struct proc **woken)
 {
 	struct ipc *si = ipc_of(srv);
 	struct proc *caller = proc_by_pid(pid);
@@ -108,15 +123,18 @@ int32_t ipc_reply(struct proc *srv, int pid, uint32_t umsg, struct proc **woken)
 	if (!caller || caller->state == P_ZOMBIE || caller->call_svc != si->svc ||
 	    ipc_of(caller)->state != IPC_REPLY_WAIT)
 		return -ESRCH;
-	struct msg r;
-	if (copy_from_user(srv->pgdir, &r, umsg, sizeof(r)) < 0)
-		return -EFAULT;
 	struct ipc *ci = ipc_of(caller);
-	r.sender = (uint32_t)srv->pid;
 	/* The caller's buffer was checked at the call and cannot have gone
 	 * away: the caller has been blocked ever since. */
-	copy_to_user(caller->pgdir, ci->reply_umsg, &r, sizeof(r));
-	ci->result = r.type;
+	if (ci->reply_kva) {
+		memcpy(ci->reply_kva, r, sizeof(*r));
+		ci->reply_kva->sender = (uint32_t)srv->pid;
+	} else {
+		struct msg copy = *r;
+		copy.sender = (uint32_t)srv->pid;
+		copy_to_user(caller->pgdir, ci->reply_umsg, &copy, sizeof(copy));
+	}
+	ci->result = r->type;
 	ci->state = IPC_NONE;
 	*woken = caller;
 	return 0;
@@ -135,7 +153,13 @@ void ipc_notify(struct proc *srv, int line)
 		struct msg n = {.type = MSG_NOTIFY, .w = {si->notify}};
 		si->notify = 0;
 		si->receiving = 0;
-		srv->tf->eax = (uint32_t)copy_to_user(srv->pgdir, si->recv_umsg, &n, sizeof(n));
+		services[si->svc].busy_since = ticks ? ticks : 1;
+		if (si->recv_kva) {
+			*si->recv_kva = n;
+			srv->tf->eax = 0;
+		} else {
+			srv->tf->eax = (uint32_t)copy_to_user(srv->pgdir, si->recv_umsg, &n, sizeof(n));
+		}
 		sched_ready(srv);
 	}
 }

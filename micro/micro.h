@@ -24,6 +24,7 @@ struct service {
 	struct proc *queue_head, *queue_tail; /* callers not yet received */
 	uint32_t busy_since;        /* tick the server took a request; 0: idle */
 	uint32_t started_at;        /* tick the live instance started */
+	int retired;                /* the reincarnation server gave up on it */
 };
 
 enum ipc_state { IPC_NONE, IPC_QUEUED, IPC_REPLY_WAIT };
@@ -33,12 +34,14 @@ struct ipc {
 	enum ipc_state state;
 	struct msg msg;          /* the request, copied in at call time */
 	uint32_t reply_umsg;     /* where the reply goes in the caller */
+	struct msg *reply_kva;   /* the same, resolved (NULL: use reply_umsg) */
 	int32_t result;          /* the reply's type, or -EDEADSRCDST */
 	struct proc *queue_next;
 	/* As a server: */
 	int svc;                 /* the service it serves (0: none) */
 	int receiving;           /* blocked in SYS_RECV */
 	uint32_t recv_umsg;
+	struct msg *recv_kva;    /* the same, resolved (NULL: use recv_umsg) */
 	uint32_t notify;         /* pending notification bits */
 	int irq_wait_line;       /* blocked in SYS_IRQ_WAIT on this line, or -1 */
 	uint32_t next_map_va;    /* where the next MMIO or DMA mapping goes */
@@ -52,8 +55,8 @@ extern uint32_t total_restarts;
 struct ipc *ipc_of(const struct proc *p);
 
 int32_t ipc_call(struct trapframe *tf);
-int32_t ipc_recv(struct proc *srv, uint32_t umsg);
-int32_t ipc_reply(struct proc *srv, int pid, uint32_t umsg, struct proc **woken);
+int32_t ipc_recv(struct proc *srv, uint32_t umsg, struct msg *kva);
+int32_t ipc_reply(struct proc *srv, int pid, const struct msg *r, struct proc **woken);
 void ipc_notify(struct proc *srv, int line);
 void ipc_server_died(struct proc *srv);
 /* Makes a server that is blocked in the kernel die as soon as it runs. */

@@ -183,6 +183,20 @@ static int32_t rs_syscall(struct proc *p, struct trapframe *tf)
 			return -ESRCH;
 		ipc_kill(s->server);
 		return 0;
+	case SYS_SRV_RETIRE:
+		if (s->server)
+			return -EBUSY;
+		s->retired = 1;
+		/* Callers queued for the next instance will not get one. */
+		while (s->queue_head) {
+			struct proc *c = s->queue_head;
+			s->queue_head = ipc_of(c)->queue_next;
+			ipc_of(c)->state = IPC_NONE;
+			ipc_of(c)->result = -EDEADSRCDST;
+			sched_ready(c);
+		}
+		s->queue_tail = NULL;
+		return 0;
 	case SYS_SRV_RESTART: {
 		if (s->server)
 			return -EBUSY;
@@ -205,7 +219,7 @@ int32_t server_syscall(struct trapframe *tf)
 		return -ENOSYS; /* these calls are for servers only */
 	if (nr == SYS_SRV_REGISTER)
 		return srv_register(p, tf->ebx);
-	if (nr >= SYS_RS_REGISTER && nr <= SYS_ALARM)
+	if (nr >= SYS_RS_REGISTER && nr <= SYS_SRV_RETIRE)
 		return rs_syscall(p, tf);
 	if (!pi->svc)
 		return -EPERM; /* must register first */
@@ -214,19 +228,28 @@ int32_t server_syscall(struct trapframe *tf)
 	int32_t r;
 	switch (nr) {
 	case SYS_RECV:
-		if ((r = ipc_recv(p, tf->ebx)) != 1)
+		if ((r = ipc_recv(p, tf->ebx, NULL)) != 1)
 			return r;
 		sched_yield();
 		exit_if_killed();
 		return (int32_t)p->tf->eax;
-	case SYS_REPLY:
-		r = ipc_reply(p, (int)tf->ebx, tf->ecx, &woken);
+	case SYS_REPLY: {
+		struct msg rep;
+		if (copy_from_user(p->pgdir, &rep, tf->ecx, sizeof(rep)) < 0)
+			return -EFAULT;
+		r = ipc_reply(p, (int)tf->ebx, &rep, &woken);
 		if (woken)
 			sched_ready(woken);
 		return r;
-	case SYS_REPLY_RECV:
-		ipc_reply(p, (int)tf->ebx, tf->ecx, &woken);
-		if ((r = ipc_recv(p, tf->ecx)) != 1) {
+	}
+	case SYS_REPLY_RECV: {
+		/* One buffer holds the reply and then the next request: resolve
+		 * it once for both. */
+		struct msg *kva = user_msg_kva(p->pgdir, tf->ecx, 1), rep;
+		if (!kva && copy_from_user(p->pgdir, &rep, tf->ecx, sizeof(rep)) < 0)
+			return -EFAULT;
+		ipc_reply(p, (int)tf->ebx, kva ? kva : &rep, &woken);
+		if ((r = ipc_recv(p, tf->ecx, kva)) != 1) {
 			if (woken)
 				sched_ready(woken);
 			return r;
@@ -237,6 +260,7 @@ int32_t server_syscall(struct trapframe *tf)
 			sched_yield();
 		exit_if_killed();
 		return (int32_t)p->tf->eax;
+	}
 	case SYS_GRANT_COPY:
 		return srv_grant_copy(p, tf);
 	case SYS_IRQ_ACK:

@@ -25,6 +25,7 @@
 #define SYS_SRV_RESTART 33  /* (int svc) -> pid of a new instance from its boot image */
 #define SYS_SRV_KILL 34     /* (int svc) -> 0: the server dies at once */
 #define SYS_ALARM 35        /* (unsigned ms) -> 0: notification bit NOTIFY_ALARM later */
+#define SYS_SRV_RETIRE 36   /* (int svc) -> 0: give up on it; its callers get an error */
 
 /* Notification bits beyond the 16 IRQ lines. */
 #define NOTIFY_DEATH(svc) (16 + (svc)) /* to RS: that service's server died */

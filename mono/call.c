@@ -58,8 +58,13 @@ int32_t flavour_call(struct trapframe *tf)
 	int svc = (int)tf->ebx;
 	if (svc <= 0 || svc >= SVC_MAX)
 		return -EINVAL;
-	struct msg m;
-	if (copy_from_user(current->pgdir, &m, tf->ecx, sizeof(m)) < 0)
+	/* One page walk resolves the caller's message for the copy in and
+	 * the reply out; a message straddling two pages takes the slow way. */
+	struct msg m, *um = user_msg_kva(current->pgdir, tf->ecx, 1);
+	if (um)
+		m = *um;
+	else if (!user_range_mapped(current->pgdir, tf->ecx, sizeof(m), 1) ||
+		 copy_from_user(current->pgdir, &m, tf->ecx, sizeof(m)) < 0)
 		return -EFAULT;
 	if (m.grant.len && !user_range_mapped(current->pgdir, m.grant.addr, m.grant.len,
 					       m.grant.rights & GRANT_WRITE))
@@ -67,8 +72,10 @@ int32_t flavour_call(struct trapframe *tf)
 	int32_t r = deliver(svc, &m, 0);
 	if (r == -ENOENT && !mcomps[svc].c)
 		return r;
-	if (copy_to_user(current->pgdir, tf->ecx, &m, sizeof(m)) < 0)
-		return -EFAULT;
+	if (um)
+		*um = m;
+	else
+		copy_to_user(current->pgdir, tf->ecx, &m, sizeof(m));
 	return r;
 }
 

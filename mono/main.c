@@ -33,18 +33,19 @@ void flavour_start(void)
 void flavour_tick(struct trapframe *tf)
 {
 	(void)tf;
-	if (running_comp && ticks - running_since > WATCHDOG_TICKS)
-		panic("component %s hung: no return for %u ms (watchdog)", running_comp->c->name,
-		      (ticks - running_since) * 1000 / HZ);
+	/* Only the running thread can be spinning. */
+	struct comp_ctx *cx = comp_ctx_of(current);
+	if (cx->comp && ticks - cx->since > WATCHDOG_TICKS)
+		panic("component %s hung: no return for %u ms (watchdog)", cx->comp->c->name,
+		      (ticks - cx->since) * 1000 / HZ);
 }
 
 void flavour_kernel_fault(struct trapframe *tf)
 {
-	if (!running_comp)
+	struct mcomp *mc = comp_ctx_of(current)->comp;
+	if (!mc)
 		return;
-	kprintf("\ncomponent %s crashed: %s in ring 0\n", running_comp->c->name,
-		trap_name(tf->trapno));
+	kprintf("\ncomponent %s crashed: %s in ring 0\n", mc->c->name, trap_name(tf->trapno));
 	trap_dump(tf);
-	panic("component %s crashed (mono: a driver fault is a kernel fault)",
-	      running_comp->c->name);
+	panic("component %s crashed (mono: a driver fault is a kernel fault)", mc->c->name);
 }

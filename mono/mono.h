@@ -15,6 +15,7 @@ struct proc;
 struct mcomp {
 	const struct component *c;
 	int locked;             /* the component's sleep lock */
+	int waiters;            /* threads sleeping for the lock */
 	int ready;              /* init has finished */
 	uint32_t irq_fired;     /* lines that fired and were not yet handled */
 	uint32_t irq_waiting;   /* lines a handler blocks on in irq_wait */
@@ -22,8 +23,14 @@ struct mcomp {
 };
 
 extern struct mcomp mcomps[SVC_MAX];
-extern struct mcomp *running_comp;
-extern uint32_t running_since;
+/* Whose component code each thread is running, and since when: a thread
+ * may sleep inside a component (irq_wait, a deferred call) while another
+ * runs a different one, so this is per thread, indexed like procs[]. */
+struct comp_ctx {
+	struct mcomp *comp;
+	uint32_t since;
+};
+struct comp_ctx *comp_ctx_of(const struct proc *p);
 
 void lock_comp(struct mcomp *mc);
 void unlock_comp(struct mcomp *mc);

@@ -18,37 +18,40 @@
 #include "proc.h"
 
 struct mcomp mcomps[SVC_MAX];
-struct mcomp *running_comp; /* whose code the CPU is executing, for faults */
-uint32_t running_since;
+static struct comp_ctx comp_ctx[NPROC];
+
+struct comp_ctx *comp_ctx_of(const struct proc *p) { return &comp_ctx[p - procs]; }
 
 static struct mcomp *irq_owner[NIRQ];
 
 void lock_comp(struct mcomp *mc)
 {
-	while (mc->locked)
+	while (mc->locked) {
+		mc->waiters++;
 		sleep_on(mc);
+		mc->waiters--;
+	}
 	mc->locked = 1;
 }
 
 void unlock_comp(struct mcomp *mc)
 {
 	mc->locked = 0;
-	wakeup(mc);
+	if (mc->waiters) /* wakeup scans every thread: not on the common path */
+		wakeup(mc);
 }
 
 /* Runs component code with interrupts on and the fault attribution set;
  * nests (a component calling another). */
 void enter_comp(struct mcomp *mc, void (*fn)(struct mcomp *, void *), void *arg)
 {
-	struct mcomp *outer = running_comp;
-	uint32_t outer_since = running_since;
-	running_comp = mc;
-	running_since = ticks;
+	struct comp_ctx *cx = comp_ctx_of(current), outer = *cx;
+	cx->comp = mc;
+	cx->since = ticks;
 	sti();
 	fn(mc, arg);
 	cli();
-	running_comp = outer;
-	running_since = outer_since;
+	*cx = outer;
 }
 
 /* --- The API, as components see it --- */
@@ -128,13 +131,15 @@ int irq_wait(int line)
 {
 	uint32_t f = irq_save();
 	struct mcomp *mc = irq_owner[line];
-	if (!mc || mc != running_comp) {
+	if (!mc || mc != comp_ctx_of(current)->comp) {
 		irq_restore(f);
 		return -EPERM;
 	}
 	mc->irq_waiting |= 1u << line;
+	/* Waiting is not hanging: the watchdog's clock restarts after it. */
 	while (!(mc->irq_fired & (1u << line)))
 		sleep_on(&mc->irq_fired);
+	comp_ctx_of(current)->since = ticks;
 	mc->irq_fired &= ~(1u << line);
 	mc->irq_waiting &= ~(1u << line);
 	irq_restore(f);

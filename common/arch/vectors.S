@@ -4,8 +4,8 @@
  * the hot one (design target: a null call in under 100 instructions). */
 #include "abi/syscall.h"
 
-#define NOERR(n) .globl vector##n; vector##n: pushl $0; pushl $n; jmp alltraps
-#define ERR(n)   .globl vector##n; vector##n: pushl $n; jmp alltraps
+#define NOERR(n) .globl vector##n; .type vector##n, @function; vector##n: pushl $0; pushl $n; jmp alltraps
+#define ERR(n)   .globl vector##n; .type vector##n, @function; vector##n: pushl $n; jmp alltraps
 
 .text
 NOERR(0)
@@ -58,12 +58,14 @@ NOERR(46)
 NOERR(47)
 
 .globl alltraps
+.type alltraps, @function
 alltraps:
 	pushal
 	pushl %esp
 	call trap
 	addl $4, %esp
 .globl trapret
+.type trapret, @function
 trapret:
 	popal
 	addl $8, %esp
@@ -73,6 +75,7 @@ trapret:
  * and their result replaces the saved eax. Slots without a call hold
  * sys_enosys; numbers past the table get -ENOSYS here. */
 .globl vector128
+.type vector128, @function
 vector128:
 	pushl $0
 	pushl $0x80

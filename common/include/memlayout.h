@@ -19,7 +19,7 @@
 #define USER_TOP 0xBF000000u      /* first address above user memory */
 #define USER_STACK_TOP 0xBF000000u
 #define USER_STACK_PAGES 32       /* 128 KiB, mapped at spawn */
-#define USER_HEAP_MAX 0xA0000000u /* sbrk may not pass this */
+#define USER_HEAP_MAX 0x90000000u /* sbrk may not pass this (servers map devices above) */
 
 #define KSTACK_SIZE 8192u /* per-thread kernel stack */
 

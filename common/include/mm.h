@@ -67,6 +67,12 @@ int copy_str_from_user(pde_t *pgdir, char *dst, uint32_t usrc, uint32_t max);
  * writable if write is set: how both kernels check a grant when the call
  * is made, so that a bad buffer fails the call before anything happens. */
 int user_range_mapped(pde_t *pgdir, uint32_t uaddr, uint32_t len, int write);
+/* The kernel address of a user message buffer (struct msg, 64 bytes) if
+ * it lies in one page mapped for the user (writable if write), else NULL:
+ * the IPC path resolves each buffer once, with one page walk, and then
+ * copies straight into it. A buffer that straddles pages gets NULL and the
+ * caller falls back to copy_to_user/copy_from_user. */
+void *user_msg_kva(pde_t *pgdir, uint32_t uaddr, int write);
 /* Whether [uaddr, uaddr+len) lies inside user space without wrapping. */
 static inline int user_range_ok(uint32_t uaddr, uint32_t len)
 {

@@ -3,7 +3,7 @@
  * A proc is one thread; user processes also own an address space (pgdir).
  * Kernel threads (the idle thread, mono's component interrupt threads) run
  * in the kernel's directory. Everything here runs with interrupts off: the
- * kernel is not preemptible (docs/boot-and-syscalls.md explains why). */
+ * kernel is not preemptible (docs/01-boot-and-syscalls.md explains why). */
 #ifndef PROC_H
 #define PROC_H
 

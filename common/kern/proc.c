@@ -13,6 +13,12 @@ struct proc *current;
 struct proc *initproc;
 static int next_pid; /* the idle thread is created first: pid 0 */
 
+/* pid -> proc in one probe: every reply and grant copy names its caller by
+ * pid, so this is on the IPC path. Pids only grow, so two live processes
+ * rarely share a slot; when they do, the scan below finds the other. */
+#define PIDHASH 256
+static struct proc *pidhash[PIDHASH];
+
 static struct proc *alloc_proc(const char *name)
 {
 	for (struct proc *p = procs; p < procs + NPROC; p++) {
@@ -25,6 +31,7 @@ static struct proc *alloc_proc(const char *name)
 		p->kstack = P2V(ks);
 		p->state = P_EMBRYO;
 		p->pid = next_pid++;
+		pidhash[(unsigned)p->pid % PIDHASH] = p;
 		p->ppid = current ? current->pid : 0;
 		strlcpy(p->name, name, sizeof(p->name));
 		p->tf = (struct trapframe *)(p->kstack + KSTACK_SIZE) - 1;
@@ -183,9 +190,13 @@ fail:
 	return NULL;
 }
 
+
 struct proc *proc_by_pid(int pid)
 {
-	for (struct proc *p = procs; p < procs + NPROC; p++)
+	struct proc *p = pidhash[(unsigned)pid % PIDHASH];
+	if (p && p->pid == pid && p->state != P_UNUSED)
+		return p;
+	for (p = procs; p < procs + NPROC; p++)
 		if (p->state != P_UNUSED && p->pid == pid)
 			return p;
 	return NULL;

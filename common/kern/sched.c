@@ -74,6 +74,8 @@ void sched_switch_to(struct proc *next)
 		prev->state = P_RUNNING;
 		return;
 	}
+	if (prev == idle)
+		prev->state = P_RUNNABLE; /* idle is never queued, but is ready */
 	current = next;
 	next->state = P_RUNNING;
 	tss.esp0 = (uint32_t)next->kstack + KSTACK_SIZE;
@@ -182,6 +184,7 @@ void sched_init(void)
 	/* Created first, so it is pid 0 and init is pid 1. */
 	idle = kthread_create("idle", idle_loop, NULL);
 	KASSERT(idle && idle->pid == 0);
+	idle->state = P_RUNNABLE;
 }
 
 void sched_start(void)

@@ -4,6 +4,7 @@
  * thread's state is its kernel stack, and on it, its trap frame. */
 .text
 .globl swtch
+.type swtch, @function
 swtch:
 	movl 4(%esp), %eax
 	movl 8(%esp), %edx

@@ -193,10 +193,12 @@ static int32_t sys_ps(struct trapframe *tf)
 
 static int32_t sys_poweroff(struct trapframe *tf)
 {
-	(void)tf;
+	/* The code reaches QEMU's exit status as (code << 1) | 1; 0 is a
+	 * clean poweroff, 1 is what a panic uses. */
+	int code = (int)(tf->ebx & 0x7F);
 	kprintf("poweroff: flushing and stopping the machine\n");
 	flavour_poweroff();
-	machine_poweroff(POWEROFF_CLEAN);
+	machine_poweroff(code);
 }
 
 static int32_t sys_kinfo(struct trapframe *tf)

@@ -54,6 +54,7 @@ static void restart(int svc)
 		say("rs: %s died %u times right after starting; leaving it dead\n", in.name,
 		    quick_deaths[svc]);
 		given_up[svc] = 1;
+		sc(SYS_SRV_RETIRE, (uint32_t)svc, 0);
 		return;
 	}
 	int pid = sc(SYS_SRV_RESTART, (uint32_t)svc, 0);
