@@ -57,6 +57,12 @@ int main(void)
 	CHECK(kinfo(KINFO_KERNEL, &k) == 0, "kinfo again");
 	if (micro) {
 		CHECK(r == -EDEADSRCDST, "micro: foreign port kills the server (got %d)", r);
+		/* The reincarnation server restarts it after our call failed:
+		 * wait for that, up to 2 s, rather than assume an order. */
+		for (int i = 0; i < 200 && k.restarts == before; i++) {
+			sleep_ms(10);
+			kinfo(KINFO_KERNEL, &k);
+		}
 		CHECK(k.restarts == before + 1, "micro: the server was restarted (%u -> %u)", before,
 		      k.restarts);
 		CHECK(ask(NULL_ECHO, 77) == 77, "micro: the restarted server answers");
