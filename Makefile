@@ -161,7 +161,7 @@ tcb: all
 	$(Q)python3 tools/tcb.py build/mono build/micro
 
 compile_commands.json: FORCE
-	$(Q)sh tools/compile-commands.sh > $@
+	$(Q)python3 tools/compile-commands.py > $@
 FORCE:
 
 clean:
