@@ -42,6 +42,11 @@ int32_t ipc_call(struct trapframe *tf)
 	if (!(me->caps & SVC_BIT(svc)))
 		return -EPERM;
 	struct service *s = &services[svc];
+	/* At boot a server may call another that has not registered yet (the
+	 * file system mounting through the disk driver): wait for the boot
+	 * servers, then decide. */
+	while (!s->bound && servers_unregistered)
+		sleep_on(services);
 	if (!s->bound)
 		return -ENOENT;
 	if (s->retired)

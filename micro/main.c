@@ -14,6 +14,7 @@
 const char flavour_name[] = "micro";
 
 uint32_t total_restarts;
+int servers_unregistered;
 struct proc *rs_proc;
 uint32_t rs_alarm;
 
@@ -23,7 +24,8 @@ void flavour_start(void)
 		const struct bootmod *m = &bootmods[i];
 		if (strncmp(m->name, "srv:", 4) != 0)
 			continue;
-		server_start(NULL, m->name + 4, P2V(m->start), m->end - m->start);
+		if (server_start(NULL, m->name + 4, P2V(m->start), m->end - m->start))
+			servers_unregistered++;
 	}
 	const void *image;
 	uint32_t size;
@@ -89,8 +91,14 @@ void flavour_user_fault(struct proc *p, struct trapframe *tf)
 void flavour_proc_exit(struct proc *p)
 {
 	struct ipc *pi = ipc_of(p);
-	if (!(p->flags & PROC_F_SERVER) || !pi->svc)
+	if (!(p->flags & PROC_F_SERVER))
 		return;
+	if (!pi->svc) { /* a boot server that died before it registered */
+		servers_unregistered--;
+		wakeup(services);
+		kprintf("micro: boot server %s died before registering\n", p->name);
+		return;
+	}
 	struct service *s = &services[pi->svc];
 	ipc_server_died(p);
 	sched_forget(p);

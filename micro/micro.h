@@ -52,6 +52,7 @@ extern struct service services[SVC_MAX];
 extern struct proc *rs_proc;     /* the reincarnation server, once registered */
 extern uint32_t rs_alarm;        /* tick of its pending alarm, or 0 */
 extern uint32_t total_restarts;
+extern int servers_unregistered; /* boot servers started but not yet registered */
 struct ipc *ipc_of(const struct proc *p);
 
 int32_t ipc_call(struct trapframe *tf);

@@ -72,6 +72,7 @@ static int32_t srv_register(struct proc *p, uint32_t um)
 	s->started_at = ticks;
 	pi->svc = m.service;
 	grant_manifest(p, &m);
+	servers_unregistered--;
 	wakeup(services);
 	kprintf("micro: server %s (pid %d) serves service %d\n", s->name, p->pid, m.service);
 	return 0;
@@ -145,11 +146,13 @@ static int32_t rs_syscall(struct proc *p, struct trapframe *tf)
 			return -EBUSY;
 		rs_proc = p;
 		struct service *s = &services[SVC_RS];
-		s->bound = 1;
 		s->server = p;
 		strlcpy(s->name, "rs", sizeof(s->name));
 		s->image = p->image;
 		s->image_size = p->image_size;
+		if (!s->bound)
+			servers_unregistered--; /* the first registration, at boot */
+		s->bound = 1;
 		ipc_of(p)->svc = SVC_RS;
 		p->caps = 0;
 		kprintf("micro: reincarnation server (pid %d) watching the servers\n", p->pid);
