@@ -146,14 +146,15 @@ bochs: iso
 # --- Tests ------------------------------------------------------------------
 include tests/host/host.mk
 
+# The guest tests run on a fresh copy of the disk image, never on it.
 test: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory disk-update
 	$(Q)$(MAKE) --no-print-directory $(HOST_TEST_BINS)
-	$(Q)sh tools/run-tests.sh
+	$(Q)DISK=$(DISK) sh tools/run-tests.sh
 
-guest-tests: iso
-	$(Q)python3 tools/guest-test.py --kernel $(KERNEL) --iso $(B)/os.iso \
-	  --tests tests/guest/tests.txt --measure nullcall
+guest-tests: iso disk-update
+	$(Q)HOST=0 BOCHS=0 KERNELS=$(KERNEL) DISK=$(DISK) sh tools/run-tests.sh
 
 # Lines of C and assembly that run in ring 0, per kernel, by folder; read
 # from the linked images' debug information, not from a list.

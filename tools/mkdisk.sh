@@ -9,7 +9,9 @@
 # programs.
 set -eu
 img=$1 bindir=$2 mode=${3:-keep}
-size_mb=${DISK_MB:-32}
+# 32 MiB rounded down to whole Bochs cylinders (16 heads x 63 sectors x
+# 512 bytes), so that Bochs' disk geometry reaches every sector.
+size_kb=${DISK_KB:-32760}
 
 if [ "$mode" = fresh ] || [ ! -f "$img" ]; then
 	stage=$(dirname "$img")/disk-root
@@ -24,8 +26,8 @@ if [ "$mode" = fresh ] || [ ! -f "$img" ]; then
 	# -r 1: revision 1; -b 1024: small blocks, so double indirect blocks
 	# appear early; no resize inode, no dir_index, which our ext2 lacks.
 	mke2fs -q -F -t ext2 -r 1 -b 1024 -O none,filetype,sparse_super -N 2048 \
-		-L teachos -d "$stage" "$img" "${size_mb}M"
-	echo "  DISK  $img (fresh, ${size_mb} MiB ext2)"
+		-L teachos -d "$stage" "$img" "${size_kb}k"
+	echo "  DISK  $img (fresh, ${size_kb} KiB ext2)"
 	exit 0
 fi
 

@@ -1,0 +1,138 @@
+#!/bin/sh
+# Run every test suite `make test` wants, after the build, and add them up:
+#   1. tools/run-host-tests.sh          (host unit tests)
+#   2. tools/guest-test.py              for each kernel, in QEMU
+#   3. tools/bochs.sh --test            for each kernel, in Bochs
+# Each runner ends with "N passed, N failed"; their output is passed through
+# and the last line here is the grand total in the same form. A runner that
+# stops without its summary line (or exits non-zero while claiming no
+# failures) counts as one failure. Exit status 0 iff nothing failed.
+#
+# Environment:
+#   KERNELS="mono micro"   kernels to test (build/<kernel>/os.iso)
+#   BOCHS=0                skip the Bochs runs (they are on by default)
+#   HOST=0                 skip the host unit tests
+#   MEASURE="nullcall nullipc"  programs guest-test.py measures under -icount
+#                          (MEASURE= for none)
+#   GUEST_TEST_ARGS=...    extra options for guest-test.py, e.g.
+#                          "--timeout-test 120"
+#   DISK=build/disk.img    disk image to attach (primary IDE master) if it
+#                          exists; each run gets a fresh copy, so the tests
+#                          neither see nor change what earlier boots wrote
+# POSIX sh and awk only.
+
+set -u
+
+cd "$(dirname "$0")/.." || exit 1
+
+KERNELS=${KERNELS:-mono micro}
+BOCHS=${BOCHS:-1}
+MEASURE=${MEASURE-nullcall nullipc}
+GUEST_TEST_ARGS=${GUEST_TEST_ARGS:-}
+DISK=${DISK-build/disk.img}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-tests.XXXXXX") || exit 1
+passed=0
+failed=0
+report=
+
+total() {
+	printf '%s' "$report"
+	echo "$passed passed, $failed failed"
+}
+
+trap 'rm -rf "$tmp"' EXIT
+# On Ctrl-C the runner in progress gets the signal too and stops its
+# emulator (tee -i survives to pass on its last words); stop here rather
+# than start the next runner.
+trap 'echo "run-tests: interrupted"; failed=$((failed + 1)); total; exit 130' INT
+trap 'echo "run-tests: terminated"; failed=$((failed + 1)); total; exit 143' TERM
+
+# run LABEL COMMAND...: run one runner, pass its output through, and add its
+# summary line to the totals.
+run() {
+	label=$1
+	shift
+	echo "==== $label"
+	rm -f "$tmp/rc"
+	{ "$@" </dev/null 2>&1; echo $? >"$tmp/rc"; } | tee -i "$tmp/out"
+	rc=$(cat "$tmp/rc" 2>/dev/null || echo 255)
+	summary=$(awk '/^[0-9]+ passed, [0-9]+ failed$/ { s = $1 " " $3 } END { print s }' "$tmp/out")
+	if [ -z "$summary" ]; then
+		echo "FAIL $label: ended (status $rc) without a summary line"
+		p=0 f=1
+	else
+		p=${summary% *}
+		f=${summary#* }
+		if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+			echo "FAIL $label: exited with status $rc"
+			f=1
+		fi
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	report="$report==== $label: $p passed, $f failed
+"
+}
+
+if [ "${HOST:-1}" = 0 ]; then
+	echo "==== host: skipped (HOST=0)"
+elif [ -x tools/run-host-tests.sh ]; then
+	run host tools/run-host-tests.sh
+else
+	run host sh tools/run-host-tests.sh
+fi
+
+measure_args=
+for m in $MEASURE; do
+	measure_args="$measure_args --measure $m"
+done
+
+# fresh_disk: a pristine copy of $DISK for the next run, or nothing.
+fresh_disk() {
+	if [ -n "$DISK" ] && [ -f "$DISK" ]; then
+		cp "$DISK" "$tmp/disk.img" && return 0
+	fi
+	rm -f "$tmp/disk.img"
+	return 1
+}
+
+# The tests of a kernel: the shared list, then its own (tests/guest/<k>.txt:
+# what a fault in a component does differs), then the file tests when a
+# disk is attached.
+for k in $KERNELS; do
+	qemu_disk=
+	list=$tmp/tests-$k.txt
+	cat tests/guest/tests.txt >"$list"
+	[ -f "tests/guest/$k.txt" ] && cat "tests/guest/$k.txt" >>"$list"
+	if fresh_disk; then
+		qemu_disk="-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk"
+		[ -f tests/guest/fs.txt ] && cat tests/guest/fs.txt >>"$list"
+	fi
+	# $measure_args and $GUEST_TEST_ARGS are option lists: split on purpose.
+	# shellcheck disable=SC2086
+	run "guest $k" python3 tools/guest-test.py --kernel "$k" --iso "build/$k/os.iso" \
+		--tests "$list" --qemu-args "$qemu_disk" $measure_args $GUEST_TEST_ARGS
+	# After the clean poweroff the disk the tests wrote must still be a
+	# consistent ext2 holding exactly what the workload wrote.
+	if [ -n "$qemu_disk" ] && [ -f tools/check-disk.py ]; then
+		run "disk $k" python3 tools/check-disk.py "$tmp/disk.img"
+	fi
+done
+
+if [ "$BOCHS" != 0 ]; then
+	for k in $KERNELS; do
+		if fresh_disk; then
+			run "bochs $k" sh tools/bochs.sh "build/$k/os.iso" --test --kernel "$k" \
+				--disk "$tmp/disk.img"
+		else
+			run "bochs $k" sh tools/bochs.sh "build/$k/os.iso" --test --kernel "$k"
+		fi
+	done
+else
+	echo "==== bochs: skipped (BOCHS=0)"
+fi
+
+echo "===="
+total
+[ "$failed" = 0 ]
