@@ -120,6 +120,11 @@ for k in $KERNELS; do
 	fi
 done
 
+# What runs in ring 0, counted from the build (make tcb), and checked.
+case " $KERNELS " in
+*" mono "*" micro "*) run tcb python3 tools/tcb.py --check build/mono build/micro ;;
+esac
+
 if [ "$BOCHS" != 0 ]; then
 	for k in $KERNELS; do
 		if fresh_disk; then
