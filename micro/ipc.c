@@ -15,7 +15,10 @@
 static struct ipc ipcs[NPROC];
 struct service services[SVC_MAX];
 
-struct ipc *ipc_of(const struct proc *p) { return &ipcs[p - procs]; }
+struct ipc *ipc_of(const struct proc *p)
+{
+	return &ipcs[p - procs];
+}
 
 /* Hands a request to a server blocked in receive. */
 static void deliver(struct proc *srv, struct proc *caller)
@@ -163,7 +166,8 @@ void ipc_notify(struct proc *srv, int line)
 			*si->recv_kva = n;
 			srv->tf->eax = 0;
 		} else {
-			srv->tf->eax = (uint32_t)copy_to_user(srv->pgdir, si->recv_umsg, &n, sizeof(n));
+			srv->tf->eax =
+				(uint32_t)copy_to_user(srv->pgdir, si->recv_umsg, &n, sizeof(n));
 		}
 		sched_ready(srv);
 	}
@@ -191,7 +195,7 @@ void ipc_kill(struct proc *p)
 	struct ipc *pi = ipc_of(p);
 	pi->killed = 1;
 	if (p->state != P_SLEEPING)
-		return; /* running or runnable: it dies at its next tick or trap */
+		return;                /* running or runnable: it dies at its next tick or trap */
 	if (pi->state == IPC_QUEUED) { /* unlink from the service's queue */
 		struct service *s = &services[p->call_svc];
 		struct proc **pp = &s->queue_head, *prev = NULL;

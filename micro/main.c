@@ -44,9 +44,15 @@ void flavour_start(void)
 	sched_ready(p);
 }
 
-int32_t flavour_call(struct trapframe *tf) { return ipc_call(tf); }
+int32_t flavour_call(struct trapframe *tf)
+{
+	return ipc_call(tf);
+}
 
-int32_t flavour_syscall(struct trapframe *tf) { return server_syscall(tf); }
+int32_t flavour_syscall(struct trapframe *tf)
+{
+	return server_syscall(tf);
+}
 
 void flavour_irq(int irq)
 {
@@ -75,7 +81,10 @@ void flavour_tick(struct trapframe *tf)
 		proc_exit(WAIT_KILLED | T_IRQ0);
 }
 
-void flavour_kernel_fault(struct trapframe *tf) { (void)tf; }
+void flavour_kernel_fault(struct trapframe *tf)
+{
+	(void)tf;
+}
 
 void flavour_user_fault(struct proc *p, struct trapframe *tf)
 {
@@ -115,6 +124,11 @@ void flavour_proc_exit(struct proc *p)
 	server_start(s, s->name, s->image, s->image_size);
 }
 
-uint32_t flavour_restarts(void) { return total_restarts; }
+uint32_t flavour_restarts(void)
+{
+	return total_restarts;
+}
 
-void flavour_poweroff(void) {}
+void flavour_poweroff(void)
+{
+}

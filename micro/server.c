@@ -11,7 +11,7 @@
 
 /* Where a server's device mappings and DMA buffers go. */
 #define SERVER_MAP_BASE 0x90000000u
-#define SERVER_MAP_TOP 0xA0000000u
+#define SERVER_MAP_TOP  0xA0000000u
 
 struct proc *server_start(struct service *s, const char *name, const void *image, uint32_t size)
 {
@@ -45,7 +45,8 @@ static void grant_manifest(struct proc *p, const struct component *m)
 	p->nioports = 0;
 	for (int i = 0; i < COMP_MAX_PORTS && p->nioports < PROC_MAX_IORANGES; i++)
 		if (m->ports[i].count)
-			p->ioports[p->nioports++] = (struct io_range){m->ports[i].base, m->ports[i].count};
+			p->ioports[p->nioports++] =
+				(struct io_range){m->ports[i].base, m->ports[i].count};
 	p->caps = m->calls;
 	sched_ioports_changed();
 }

@@ -67,7 +67,7 @@ int32_t flavour_call(struct trapframe *tf)
 		 copy_from_user(current->pgdir, &m, tf->ecx, sizeof(m)) < 0)
 		return -EFAULT;
 	if (m.grant.len && !user_range_mapped(current->pgdir, m.grant.addr, m.grant.len,
-					       m.grant.rights & GRANT_WRITE))
+					      m.grant.rights & GRANT_WRITE))
 		return -EFAULT;
 	int32_t r = deliver(svc, &m, 0);
 	if (r == -ENOENT && !mcomps[svc].c)
@@ -98,11 +98,19 @@ int32_t flavour_syscall(struct trapframe *tf)
 	return -ENOSYS; /* the server calls exist only in micro */
 }
 
-void flavour_proc_exit(struct proc *p) { (void)p; }
+void flavour_proc_exit(struct proc *p)
+{
+	(void)p;
+}
 void flavour_user_fault(struct proc *p, struct trapframe *tf)
 {
 	(void)p;
 	(void)tf;
 }
-uint32_t flavour_restarts(void) { return 0; }
-void flavour_poweroff(void) {}
+uint32_t flavour_restarts(void)
+{
+	return 0;
+}
+void flavour_poweroff(void)
+{
+}

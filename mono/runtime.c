@@ -20,7 +20,10 @@
 struct mcomp mcomps[SVC_MAX];
 static struct comp_ctx comp_ctx[NPROC];
 
-struct comp_ctx *comp_ctx_of(const struct proc *p) { return &comp_ctx[p - procs]; }
+struct comp_ctx *comp_ctx_of(const struct proc *p)
+{
+	return &comp_ctx[p - procs];
+}
 
 static struct mcomp *irq_owner[NIRQ];
 
@@ -184,7 +187,10 @@ void comp_log(const char *fmt, ...)
 	irq_restore(f);
 }
 
-uint32_t comp_uptime_ms(void) { return (uint32_t)((uint64_t)ticks * 1000 / HZ); }
+uint32_t comp_uptime_ms(void)
+{
+	return (uint32_t)((uint64_t)ticks * 1000 / HZ);
+}
 
 /* --- Interrupts --- */
 

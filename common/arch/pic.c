@@ -4,11 +4,11 @@
 #include "arch.h"
 #include "x86.h"
 
-#define PIC1_CMD 0x20
+#define PIC1_CMD  0x20
 #define PIC1_DATA 0x21
-#define PIC2_CMD 0xA0
+#define PIC2_CMD  0xA0
 #define PIC2_DATA 0xA1
-#define PIC_EOI 0x20
+#define PIC_EOI   0x20
 
 /* Every line starts masked but the cascade; a line opens when its owner asks. */
 static uint16_t mask = 0xFFFB;
@@ -23,7 +23,7 @@ void pic_init(void)
 {
 	outb(PIC1_CMD, 0x11); /* ICW1: edge triggered, cascade, ICW4 follows */
 	outb(PIC2_CMD, 0x11);
-	outb(PIC1_DATA, T_IRQ0);     /* ICW2: vector base */
+	outb(PIC1_DATA, T_IRQ0); /* ICW2: vector base */
 	outb(PIC2_DATA, T_IRQ0 + 8);
 	outb(PIC1_DATA, 1 << 2); /* ICW3: slave on IRQ 2 */
 	outb(PIC2_DATA, 2);      /* ICW3: slave identity */
@@ -40,7 +40,7 @@ void pic_mask(int irq)
 
 void pic_unmask(int irq)
 {
-	mask &= (uint16_t)~(1u << irq);
+	mask &= (uint16_t) ~(1u << irq);
 	apply();
 }
 

@@ -27,7 +27,9 @@ int comp_control(const struct component *c, struct msg *m)
 		return 1;
 	case MSG_CRASH:
 		comp_log("%s: injecting fault '%s' as asked\n", c->name,
-			 m->w[0] == CRASH_NULL ? "null" : m->w[0] == CRASH_LOOP ? "loop" : "?");
+			 m->w[0] == CRASH_NULL   ? "null"
+			 : m->w[0] == CRASH_LOOP ? "loop"
+						 : "?");
 		if (m->w[0] == CRASH_NULL)
 			crash_null();
 		else if (m->w[0] == CRASH_LOOP)

@@ -11,9 +11,9 @@
  * an iret to ring 3 never finds a segment it must null (SDM 3A 5.8.6). */
 #define KERNEL_CS 0x08
 #define KERNEL_DS 0x10 /* only SS in ring 0 */
-#define USER_CS 0x1B
-#define USER_DS 0x23
-#define TSS_SEL 0x28
+#define USER_CS   0x1B
+#define USER_DS   0x23
+#define TSS_SEL   0x28
 
 /* The registers saved on a trap, in push order reversed: pushal, then the
  * stub's vector and error code, then what the CPU pushed. esp and ss are
@@ -25,34 +25,37 @@ struct trapframe {
 	uint32_t esp, ss;
 };
 
-static inline int tf_from_user(const struct trapframe *tf) { return (tf->cs & 3) == 3; }
+static inline int tf_from_user(const struct trapframe *tf)
+{
+	return (tf->cs & 3) == 3;
+}
 
-#define T_DIVIDE 0
-#define T_DEBUG 1
-#define T_NMI 2
-#define T_BRKPT 3
-#define T_OFLOW 4
-#define T_BOUND 5
-#define T_ILLOP 6
-#define T_DEVICE 7
-#define T_DBLFLT 8
-#define T_TSS 10
-#define T_SEGNP 11
-#define T_STACK 12
-#define T_GPFLT 13
-#define T_PGFLT 14
-#define T_FPERR 16
-#define T_ALIGN 17
-#define T_MCHK 18
-#define T_SIMD 19
-#define T_IRQ0 32
+#define T_DIVIDE  0
+#define T_DEBUG   1
+#define T_NMI     2
+#define T_BRKPT   3
+#define T_OFLOW   4
+#define T_BOUND   5
+#define T_ILLOP   6
+#define T_DEVICE  7
+#define T_DBLFLT  8
+#define T_TSS     10
+#define T_SEGNP   11
+#define T_STACK   12
+#define T_GPFLT   13
+#define T_PGFLT   14
+#define T_FPERR   16
+#define T_ALIGN   17
+#define T_MCHK    18
+#define T_SIMD    19
+#define T_IRQ0    32
 #define T_SYSCALL 0x80
 
-#define NIRQ 16
+#define NIRQ      16
 #define IRQ_TIMER 0
-#define IRQ_KBD 1
-#define IRQ_COM1 4
-#define IRQ_ATA 14
+#define IRQ_KBD   1
+#define IRQ_COM1  4
+#define IRQ_ATA   14
 
 /* The I/O permission bitmap covers every port; one bit per port, 1 = denied
  * (SDM 3A 18.5.2). The byte after it must be 0xFF. */
@@ -69,7 +72,7 @@ struct tss {
 extern struct tss tss;
 /* iomap_base values: the bitmap in force, or one past the TSS limit so that
  * every port is denied without touching the bitmap. */
-#define IOMAP_ON ((uint16_t)__builtin_offsetof(struct tss, iopb))
+#define IOMAP_ON  ((uint16_t) __builtin_offsetof(struct tss, iopb))
 #define IOMAP_OFF ((uint16_t)sizeof(struct tss))
 
 void gdt_init(void);

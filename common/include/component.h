@@ -16,8 +16,8 @@
 #include "abi/msg.h"
 
 #define COMP_MAX_PORTS 4
-#define COMP_MAX_IRQS 2
-#define COMP_MAX_MMIO 2
+#define COMP_MAX_IRQS  2
+#define COMP_MAX_MMIO  2
 
 struct comp_ports {
 	uint16_t base, count;
@@ -38,13 +38,13 @@ struct component {
 	struct comp_ports ports[COMP_MAX_PORTS];
 	int irqs[COMP_MAX_IRQS]; /* IRQ lines; 0 marks an unused slot (0 is the timer's) */
 	struct comp_mmio mmio[COMP_MAX_MMIO];
-	uint32_t calls;          /* SVC_BIT() of every service it calls */
+	uint32_t calls; /* SVC_BIT() of every service it calls */
 };
 
 /* Puts a manifest where the kernel (mono) or the server runtime (micro)
  * finds it: a dedicated section, so no list is kept by hand. */
-#define COMPONENT(c)                                                                           \
-	static const struct component *const component_ptr_##c                                \
+#define COMPONENT(c)                                                                               \
+	static const struct component *const component_ptr_##c                                     \
 		__attribute__((used, section("components"))) = &c
 
 /* Sends a request to another service and waits for the reply; returns the

@@ -15,10 +15,10 @@ typedef void *(*heap_more_fn)(size_t bytes, void *ctx);
 struct heap {
 	heap_more_fn more;
 	void *ctx;
-	uint8_t *start, *end;  /* the memory obtained so far */
-	void *free_list;       /* private */
-	size_t in_use;         /* bytes handed out, for statistics */
-	size_t grow_unit;      /* minimum growth; default 16 KiB */
+	uint8_t *start, *end; /* the memory obtained so far */
+	void *free_list;      /* private */
+	size_t in_use;        /* bytes handed out, for statistics */
+	size_t grow_unit;     /* minimum growth; default 16 KiB */
 };
 
 void heap_init(struct heap *h, heap_more_fn more, void *ctx);

@@ -11,7 +11,7 @@
 #include "klib.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define NORETURN __attribute__((noreturn))
+#define NORETURN      __attribute__((noreturn))
 
 /* Early console: COM1 (polled) and Bochs' port 0xE9, usable from the first
  * instruction of kmain and from any context, including a panic. */
@@ -22,10 +22,10 @@ int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list ap);
 
 NORETURN void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-#define KASSERT(c)                                                                             \
-	do {                                                                                   \
-		if (!(c))                                                                      \
-			panic("assertion failed: %s at %s:%d", #c, __FILE__, __LINE__);       \
+#define KASSERT(c)                                                                                 \
+	do {                                                                                       \
+		if (!(c))                                                                          \
+			panic("assertion failed: %s at %s:%d", #c, __FILE__, __LINE__);            \
 	} while (0)
 
 /* Stops the machine: QEMU's isa-debug-exit (status (code << 1) | 1), then

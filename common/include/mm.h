@@ -23,14 +23,14 @@ uint32_t pmm_total_frames(void);
 uint32_t pmm_free_frames(void);
 
 /* Page table entry bits (SDM 3A 4.3). */
-#define PTE_P 0x001
-#define PTE_W 0x002
-#define PTE_U 0x004
+#define PTE_P  0x001
+#define PTE_W  0x002
+#define PTE_U  0x004
 #define PTE_PS 0x080
-#define PTE_G 0x100
+#define PTE_G  0x100
 /* Software bit: the frame is not ours to free (device or shared memory). */
 #define PTE_BORROWED 0x200
-#define PTE_ADDR(e) ((e) & ~0xFFFu)
+#define PTE_ADDR(e)  ((e) & ~0xFFFu)
 
 /* A page directory, as a kernel virtual address. The kernel's half (from
  * KERNBASE up) is the same in every directory. */
@@ -38,9 +38,9 @@ typedef uint32_t pde_t;
 
 void vm_init(void);
 pde_t *vm_kernel_pgdir(void);
-pde_t *vm_new_space(void);          /* NULL if out of memory */
-void vm_free_space(pde_t *pgdir);   /* frees every owned user page */
-void vm_switch(pde_t *pgdir);       /* loads CR3 if it differs */
+pde_t *vm_new_space(void);        /* NULL if out of memory */
+void vm_free_space(pde_t *pgdir); /* frees every owned user page */
+void vm_switch(pde_t *pgdir);     /* loads CR3 if it differs */
 /* Maps one page; allocates the page table. 0 or -ENOMEM. */
 int vm_map(pde_t *pgdir, uint32_t va, uint32_t pa, uint32_t flags);
 /* Maps fresh zeroed frames over [va, va+len). 0 or -ENOMEM (partial maps

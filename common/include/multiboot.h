@@ -7,16 +7,16 @@
 
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2BADB002
 
-#define MB_INFO_MEMORY 0x001
+#define MB_INFO_MEMORY  0x001
 #define MB_INFO_CMDLINE 0x004
-#define MB_INFO_MODS 0x008
+#define MB_INFO_MODS    0x008
 #define MB_INFO_MEM_MAP 0x040
 
 struct multiboot_info {
 	uint32_t flags;
 	uint32_t mem_lower, mem_upper; /* KiB below 1 MiB and above it */
 	uint32_t boot_device;
-	uint32_t cmdline;              /* physical address of a C string */
+	uint32_t cmdline; /* physical address of a C string */
 	uint32_t mods_count, mods_addr;
 	uint32_t syms[4];
 	uint32_t mmap_length, mmap_addr;

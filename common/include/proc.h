@@ -14,7 +14,7 @@
 #include "arch.h"
 #include "mm.h"
 
-#define NPROC 64
+#define NPROC             64
 #define PROC_MAX_IORANGES 4
 
 /* Kernel-internal flags beside the PROC_F_* that ps shows. */

@@ -8,7 +8,7 @@
 #include "kernel.h"
 #include "x86.h"
 
-#define COM1 0x3F8
+#define COM1     0x3F8
 #define BOCHS_E9 0xE9
 
 void early_serial_init(void)
@@ -47,7 +47,10 @@ static void put_cb(char c, void *ctx)
 	kputc(c);
 }
 
-int kvprintf(const char *fmt, va_list ap) { return vcbprintf(put_cb, NULL, fmt, ap); }
+int kvprintf(const char *fmt, va_list ap)
+{
+	return vcbprintf(put_cb, NULL, fmt, ap);
+}
 
 int kprintf(const char *fmt, ...)
 {

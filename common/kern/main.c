@@ -38,7 +38,8 @@ static void collect_modules(const struct multiboot_info *mbi)
 		 * path is the module's name in our grub.cfg. */
 		const char *sp = strchr(s, ' ');
 		strlcpy(names[nbootmods], sp ? sp + 1 : s, sizeof(names[0]));
-		bootmods[nbootmods] = (struct bootmod){m[i].mod_start, m[i].mod_end, names[nbootmods]};
+		bootmods[nbootmods] =
+			(struct bootmod){m[i].mod_start, m[i].mod_end, names[nbootmods]};
 		nbootmods++;
 	}
 }
@@ -61,8 +62,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	initrd_init();
 	syscall_init();
 	sched_init();
-	kprintf("memory: %u KiB free of %u KiB; %d boot modules\n",
-		pmm_free_frames() * 4, pmm_total_frames() * 4, nbootmods);
+	kprintf("memory: %u KiB free of %u KiB; %d boot modules\n", pmm_free_frames() * 4,
+		pmm_total_frames() * 4, nbootmods);
 
 	flavour_start();
 	pit_init(HZ);

@@ -190,7 +190,6 @@ fail:
 	return NULL;
 }
 
-
 struct proc *proc_by_pid(int pid)
 {
 	struct proc *p = pidhash[(unsigned)pid % PIDHASH];

@@ -62,7 +62,7 @@ static void iopb_set(const struct proc *p, int deny)
 			if (deny)
 				tss.iopb[port / 8] |= (uint8_t)(1u << (port % 8));
 			else
-				tss.iopb[port / 8] &= (uint8_t)~(1u << (port % 8));
+				tss.iopb[port / 8] &= (uint8_t) ~(1u << (port % 8));
 		}
 	}
 }

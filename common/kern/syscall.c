@@ -20,7 +20,10 @@ static int32_t sys_enosys(struct trapframe *tf)
 	return -ENOSYS;
 }
 
-static int32_t sys_exit(struct trapframe *tf) { proc_exit((int)(tf->ebx & 0xFF)); }
+static int32_t sys_exit(struct trapframe *tf)
+{
+	proc_exit((int)(tf->ebx & 0xFF));
+}
 
 static int32_t sys_getpid(struct trapframe *tf)
 {
@@ -167,8 +170,10 @@ static int32_t sys_ps(struct trapframe *tf)
 	if (max < 0)
 		return -EINVAL;
 	static const int state_of[] = {
-		[P_RUNNABLE] = PSTATE_RUNNABLE, [P_RUNNING] = PSTATE_RUNNING,
-		[P_SLEEPING] = PSTATE_SLEEPING, [P_ZOMBIE] = PSTATE_ZOMBIE,
+		[P_RUNNABLE] = PSTATE_RUNNABLE,
+		[P_RUNNING] = PSTATE_RUNNING,
+		[P_SLEEPING] = PSTATE_SLEEPING,
+		[P_ZOMBIE] = PSTATE_ZOMBIE,
 	};
 	for (struct proc *p = procs; p < procs + NPROC && n < max; p++) {
 		if (p->state == P_UNUSED || p->state == P_EMBRYO)
@@ -178,7 +183,8 @@ static int32_t sys_ps(struct trapframe *tf)
 			.ppid = p->ppid,
 			.state = state_of[p->state],
 			.mem_kib = (p->pgdir && p->pgdir != vm_kernel_pgdir())
-					   ? vm_user_bytes(p->pgdir) / 1024 : 0,
+					   ? vm_user_bytes(p->pgdir) / 1024
+					   : 0,
 			.ticks = p->ticks,
 			.flags = p->flags & (PROC_F_SERVER | PROC_F_KERNEL),
 		};

@@ -249,7 +249,7 @@ static void emit_string(struct out *o, const char *s, int flags, int width, int 
 
 int vcbprintf(kputc_fn put, void *ctx, const char *fmt, va_list ap)
 {
-	struct out o = { put, ctx, 0 };
+	struct out o = {put, ctx, 0};
 	va_list args;
 
 	/* Helpers take a va_list by pointer. Where va_list is an array type
@@ -385,7 +385,7 @@ static void sbuf_put(char c, void *ctx)
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct sbuf b = { buf, size, 0 };
+	struct sbuf b = {buf, size, 0};
 	int n = vcbprintf(sbuf_put, &b, fmt, ap);
 
 	if (size)

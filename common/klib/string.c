@@ -11,7 +11,7 @@
  * aliasing violation (GCC manual, "Common Type Attributes"). */
 typedef size_t __attribute__((may_alias)) word_t;
 
-#define WORD sizeof(word_t)
+#define WORD            sizeof(word_t)
 #define WORD_ALIGNED(p) (((uintptr_t)(p) & (WORD - 1)) == 0)
 
 /* Older GCCs recognised byte loops like the ones below as "a memset" and

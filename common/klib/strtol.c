@@ -8,8 +8,8 @@
 /* <limits.h> is not on klib's list of allowed headers; these are exact
  * for two's complement, which C23 and every target of ours mandate. */
 #define KULONG_MAX ((unsigned long)-1)
-#define KLONG_MAX ((long)(KULONG_MAX >> 1))
-#define KLONG_MIN (-KLONG_MAX - 1)
+#define KLONG_MAX  ((long)(KULONG_MAX >> 1))
+#define KLONG_MIN  (-KLONG_MAX - 1)
 
 static int is_space(char c)
 {

@@ -13,62 +13,62 @@
 #include "abi/errno.h"
 
 /* e_ident indexes and values (ABI 4, "ELF Identification"). */
-#define EI_CLASS 4
-#define EI_DATA 5
-#define EI_VERSION 6
-#define ELFCLASS32 1
+#define EI_CLASS    4
+#define EI_DATA     5
+#define EI_VERSION  6
+#define ELFCLASS32  1
 #define ELFDATA2LSB 1
-#define EV_CURRENT 1
+#define EV_CURRENT  1
 
 #define ET_EXEC 2
-#define EM_386 3
+#define EM_386  3
 
 /* Offsets of the fields we use in Elf32_Ehdr, Elf32_Phdr, Elf32_Shdr and
  * Elf32_Sym, and the sizes of those structures. */
-#define EH_TYPE 16
-#define EH_MACHINE 18
-#define EH_VERSION 20
-#define EH_ENTRY 24
-#define EH_PHOFF 28
-#define EH_SHOFF 32
+#define EH_TYPE      16
+#define EH_MACHINE   18
+#define EH_VERSION   20
+#define EH_ENTRY     24
+#define EH_PHOFF     28
+#define EH_SHOFF     32
 #define EH_PHENTSIZE 42
-#define EH_PHNUM 44
+#define EH_PHNUM     44
 #define EH_SHENTSIZE 46
-#define EH_SHNUM 48
-#define EHDR_SIZE 52
+#define EH_SHNUM     48
+#define EHDR_SIZE    52
 
-#define PH_TYPE 0
+#define PH_TYPE   0
 #define PH_OFFSET 4
-#define PH_VADDR 8
+#define PH_VADDR  8
 #define PH_FILESZ 16
-#define PH_MEMSZ 20
-#define PH_FLAGS 24
+#define PH_MEMSZ  20
+#define PH_FLAGS  24
 #define PHDR_SIZE 32
 
-#define SH_TYPE 4
-#define SH_OFFSET 16
-#define SH_SIZE 20
-#define SH_LINK 24
+#define SH_TYPE    4
+#define SH_OFFSET  16
+#define SH_SIZE    20
+#define SH_LINK    24
 #define SH_ENTSIZE 36
-#define SHDR_SIZE 40
+#define SHDR_SIZE  40
 
-#define ST_NAME 0
+#define ST_NAME  0
 #define ST_VALUE 4
-#define ST_SIZE 8
-#define ST_INFO 12
+#define ST_SIZE  8
+#define ST_INFO  12
 #define ST_SHNDX 14
 #define SYM_SIZE 16
 
-#define PT_LOAD 1
-#define PT_DYNAMIC 2
-#define PT_INTERP 3
-#define SHT_SYMTAB 2
-#define SHT_STRTAB 3
-#define SHN_UNDEF 0
+#define PT_LOAD       1
+#define PT_DYNAMIC    2
+#define PT_INTERP     3
+#define SHT_SYMTAB    2
+#define SHT_STRTAB    3
+#define SHN_UNDEF     0
 #define SHN_LORESERVE 0xff00 /* SHN_ABS, SHN_COMMON...: not a code address */
-#define STT_FUNC 2
-#define STT_SECTION 3
-#define STT_FILE 4
+#define STT_FUNC      2
+#define STT_SECTION   3
+#define STT_FILE      4
 
 /* ELF data is little-endian here (ELFDATA2LSB is checked first). */
 static uint32_t rd16(const uint8_t *p, size_t off)
@@ -238,7 +238,7 @@ const char *elf_symbol(const void *image, size_t size, uint32_t addr, uint32_t *
 {
 	const uint8_t *p = image;
 	struct table symtab, strtab;
-	struct best func = { 0 }, other = { 0 };
+	struct best func = {0}, other = {0};
 	const struct best *b;
 	uint32_t shoff, shnum, i, link;
 	size_t sh = 0, nsyms;

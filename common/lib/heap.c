@@ -22,11 +22,11 @@
 #include "klib.h"
 
 #define ALIGN 16
-#define HDR 16 /* header bytes, padded so the payload stays aligned */
+#define HDR   16 /* header bytes, padded so the payload stays aligned */
 
-#define F_USED 1u
+#define F_USED      1u
 #define F_PREV_FREE 2u
-#define F_MASK ((size_t)(ALIGN - 1))
+#define F_MASK      ((size_t)(ALIGN - 1))
 
 #define MAGIC_USED ((uintptr_t)0xa110ca7e)
 #define MAGIC_FREE ((uintptr_t)0xf4eeb10c)

@@ -30,7 +30,10 @@ void kheap_init(void)
 	heap_init(&kheap, kheap_more, NULL);
 }
 
-void *kmalloc(size_t n) { return heap_alloc(&kheap, n); }
+void *kmalloc(size_t n)
+{
+	return heap_alloc(&kheap, n);
+}
 
 void *kzalloc(size_t n)
 {

@@ -88,5 +88,11 @@ void pmm_free_contig(uint32_t pa, uint32_t n)
 		pmm_free(pa + i * PAGE_SIZE);
 }
 
-uint32_t pmm_total_frames(void) { return managed; }
-uint32_t pmm_free_frames(void) { return frames.nfree; }
+uint32_t pmm_total_frames(void)
+{
+	return managed;
+}
+uint32_t pmm_free_frames(void)
+{
+	return frames.nfree;
+}

@@ -7,8 +7,8 @@
 #include "kernel.h"
 #include "mm.h"
 
-#define PDX(va) ((va) >> 22)
-#define PTX(va) (((va) >> 12) & 0x3FF)
+#define PDX(va)          ((va) >> 22)
+#define PTX(va)          (((va) >> 12) & 0x3FF)
 #define KERNEL_PDE_FIRST PDX(KERNBASE)
 
 extern pde_t boot_pgdir[1024];
@@ -31,7 +31,10 @@ void vm_init(void)
 	write_cr3(V2P(kpgdir));
 }
 
-pde_t *vm_kernel_pgdir(void) { return kpgdir; }
+pde_t *vm_kernel_pgdir(void)
+{
+	return kpgdir;
+}
 
 pde_t *vm_new_space(void)
 {

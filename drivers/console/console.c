@@ -11,8 +11,8 @@
 #include "klib.h"
 #include "x86.h"
 
-#define INBUF 4096 /* typed-ahead input (a pasted script fits) */
-#define LINEMAX 256
+#define INBUF      4096 /* typed-ahead input (a pasted script fits) */
+#define LINEMAX    256
 #define MAXREADERS 8
 
 static char inbuf[INBUF];

@@ -4,12 +4,12 @@
 
 #include <stdint.h>
 
-#define COM1_BASE 0x3F8
-#define COM1_IRQ 4
-#define KBD_DATA 0x60
-#define KBD_STATUS 0x64
-#define KBD_IRQ 1
-#define VGA_CRTC 0x3D4
+#define COM1_BASE   0x3F8
+#define COM1_IRQ    4
+#define KBD_DATA    0x60
+#define KBD_STATUS  0x64
+#define KBD_IRQ     1
+#define VGA_CRTC    0x3D4
 #define VGA_TEXT_PA 0xB8000
 
 void uart_init(void (*early_input)(int c));

@@ -18,9 +18,9 @@
 #include "abi/syscall.h"
 #include "klib.h"
 
-#define HEARTBEAT_MS 250
-#define HANG_MS 2000
-#define QUICK_DEATH_MS 500 /* dying this soon after starting counts as quick */
+#define HEARTBEAT_MS     250
+#define HANG_MS          2000
+#define QUICK_DEATH_MS   500 /* dying this soon after starting counts as quick */
 #define MAX_QUICK_DEATHS 3
 
 static uint32_t restarts[SVC_MAX], quick_deaths[SVC_MAX], started_ms[SVC_MAX], total;
@@ -76,8 +76,8 @@ static void heartbeat(void)
 		if (svc == SVC_RS || sc(SYS_SRV_INFO, (uint32_t)svc, (uint32_t)&in) < 0 || !in.pid)
 			continue;
 		if (in.busy_ms > HANG_MS && !in.waiting_on) {
-			say("rs: %s (pid %d) missed its heartbeat: busy %u ms; killing it\n", in.name,
-			    in.pid, in.busy_ms);
+			say("rs: %s (pid %d) missed its heartbeat: busy %u ms; killing it\n",
+			    in.name, in.pid, in.busy_ms);
 			sc(SYS_SRV_KILL, (uint32_t)svc, 0);
 		}
 	}

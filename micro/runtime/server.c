@@ -25,7 +25,10 @@ static int32_t sc(uint32_t nr, uint32_t a, uint32_t b, uint32_t c, uint32_t d, u
 	return r;
 }
 
-int call(int service, struct msg *m) { return sc(SYS_CALL, (uint32_t)service, (uint32_t)m, 0, 0, 0); }
+int call(int service, struct msg *m)
+{
+	return sc(SYS_CALL, (uint32_t)service, (uint32_t)m, 0, 0, 0);
+}
 
 reply_token defer(struct msg *m)
 {
@@ -33,7 +36,10 @@ reply_token defer(struct msg *m)
 	return m->sender;
 }
 
-int reply(reply_token t, struct msg *r) { return sc(SYS_REPLY, t, (uint32_t)r, 0, 0, 0); }
+int reply(reply_token t, struct msg *r)
+{
+	return sc(SYS_REPLY, t, (uint32_t)r, 0, 0, 0);
+}
 
 int grant_read(const struct msg *m, uint32_t off, void *dst, uint32_t len)
 {
@@ -50,9 +56,15 @@ int grant_write_deferred(reply_token t, uint32_t off, const void *src, uint32_t 
 	return sc(SYS_GRANT_COPY, t, off, (uint32_t)src, len, GRANT_WRITE);
 }
 
-int irq_wait(int line) { return sc(SYS_IRQ_WAIT, (uint32_t)line, 0, 0, 0, 0); }
+int irq_wait(int line)
+{
+	return sc(SYS_IRQ_WAIT, (uint32_t)line, 0, 0, 0, 0);
+}
 
-void irq_ack(int line) { sc(SYS_IRQ_ACK, (uint32_t)line, 0, 0, 0, 0); }
+void irq_ack(int line)
+{
+	sc(SYS_IRQ_ACK, (uint32_t)line, 0, 0, 0, 0);
+}
 
 void *mmio_map(uint32_t pa, uint32_t len)
 {
@@ -78,9 +90,15 @@ void comp_log(const char *fmt, ...)
 	sc(SYS_KLOG, (uint32_t)buf, (uint32_t)n, 0, 0, 0);
 }
 
-uint32_t comp_uptime_ms(void) { return (uint32_t)sc(SYS_UPTIME, 0, 0, 0, 0, 0); }
+uint32_t comp_uptime_ms(void)
+{
+	return (uint32_t)sc(SYS_UPTIME, 0, 0, 0, 0, 0);
+}
 
-int comp_pid_alive(uint32_t pid) { return sc(SYS_PID_ALIVE, pid, 0, 0, 0, 0) == 1; }
+int comp_pid_alive(uint32_t pid)
+{
+	return sc(SYS_PID_ALIVE, pid, 0, 0, 0, 0) == 1;
+}
 
 int main(void)
 {

@@ -12,32 +12,33 @@
 #define FS_NAME_MAX 255
 
 /* Requests. "grant R" means the caller lends a buffer the service reads. */
-#define FS_OPEN 1      /* grant R: path; w[0] = O_* flags -> handle */
-#define FS_CLOSE 2     /* w[0] = handle -> 0 */
-#define FS_READ 3      /* w[0] = handle; grant W: buffer -> bytes (0 at the end) */
-#define FS_WRITE 4     /* w[0] = handle; grant R: bytes -> bytes written */
-#define FS_SEEK 5      /* w[0] = handle, w[1] = offset (int32), w[2] = SEEK_* -> new offset */
-#define FS_STAT 6      /* grant R: path -> 0, struct fs_stat in w[] */
-#define FS_FSTAT 7     /* w[0] = handle -> 0, struct fs_stat in w[] */
-#define FS_READDIR 8   /* w[0] = handle of a directory; grant W: struct fs_dirent -> 1, or 0 at the end */
-#define FS_MKDIR 9     /* grant R: path -> 0 */
-#define FS_RMDIR 10    /* grant R: path -> 0 (-ENOTEMPTY unless empty) */
-#define FS_UNLINK 11   /* grant R: path -> 0 (-EISDIR for a directory) */
-#define FS_RENAME 12   /* grant R: "old\0new\0" -> 0 */
-#define FS_LINK 13     /* grant R: "existing\0new\0" -> 0 (hard link) */
+#define FS_OPEN  1 /* grant R: path; w[0] = O_* flags -> handle */
+#define FS_CLOSE 2 /* w[0] = handle -> 0 */
+#define FS_READ  3 /* w[0] = handle; grant W: buffer -> bytes (0 at the end) */
+#define FS_WRITE 4 /* w[0] = handle; grant R: bytes -> bytes written */
+#define FS_SEEK  5 /* w[0] = handle, w[1] = offset (int32), w[2] = SEEK_* -> new offset */
+#define FS_STAT  6 /* grant R: path -> 0, struct fs_stat in w[] */
+#define FS_FSTAT 7 /* w[0] = handle -> 0, struct fs_stat in w[] */
+#define FS_READDIR                                                                                 \
+	8 /* w[0] = handle of a directory; grant W: struct fs_dirent -> 1, or 0 at the end */
+#define FS_MKDIR    9  /* grant R: path -> 0 */
+#define FS_RMDIR    10 /* grant R: path -> 0 (-ENOTEMPTY unless empty) */
+#define FS_UNLINK   11 /* grant R: path -> 0 (-EISDIR for a directory) */
+#define FS_RENAME   12 /* grant R: "old\0new\0" -> 0 */
+#define FS_LINK     13 /* grant R: "existing\0new\0" -> 0 (hard link) */
 #define FS_TRUNCATE 14 /* w[0] = handle, w[1] = new length -> 0 */
-#define FS_SYNC 15     /* -> 0 once every dirty block is on the disk */
-#define FS_STATFS 16   /* -> 0, struct fs_statfs in w[] */
+#define FS_SYNC     15 /* -> 0 once every dirty block is on the disk */
+#define FS_STATFS   16 /* -> 0, struct fs_statfs in w[] */
 
 /* FS_OPEN flags (Linux values). */
-#define O_RDONLY 0x0
-#define O_WRONLY 0x1
-#define O_RDWR 0x2
-#define O_ACCMODE 0x3
-#define O_CREAT 0x40
-#define O_EXCL 0x80
-#define O_TRUNC 0x200
-#define O_APPEND 0x400
+#define O_RDONLY    0x0
+#define O_WRONLY    0x1
+#define O_RDWR      0x2
+#define O_ACCMODE   0x3
+#define O_CREAT     0x40
+#define O_EXCL      0x80
+#define O_TRUNC     0x200
+#define O_APPEND    0x400
 #define O_DIRECTORY 0x10000
 
 #define SEEK_SET 0
@@ -45,7 +46,7 @@
 #define SEEK_END 2
 
 /* File types in fs_stat.mode (the ext2 / POSIX values). */
-#define S_IFMT 0xF000
+#define S_IFMT  0xF000
 #define S_IFREG 0x8000
 #define S_IFDIR 0x4000
 #define S_IFLNK 0xA000
@@ -67,10 +68,10 @@ struct fs_dirent {
 
 /* The disk driver's protocol (SVC_ATA, private: only the file service may
  * call it). Sectors are 512 bytes. */
-#define ATA_SECTOR 512
-#define ATA_READ 1  /* w[0] = first sector (LBA28), w[1] = count; grant W -> 0 */
-#define ATA_WRITE 2 /* w[0] = first sector, w[1] = count; grant R -> 0 */
-#define ATA_INFO 3  /* -> 0, w[0] = sectors on the disk */
+#define ATA_SECTOR      512
+#define ATA_READ        1   /* w[0] = first sector (LBA28), w[1] = count; grant W -> 0 */
+#define ATA_WRITE       2   /* w[0] = first sector, w[1] = count; grant R -> 0 */
+#define ATA_INFO        3   /* -> 0, w[0] = sectors on the disk */
 #define ATA_MAX_SECTORS 256 /* per request: one 128 KiB transfer */
 
 #endif

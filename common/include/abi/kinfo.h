@@ -8,17 +8,17 @@
 
 /* States as ps shows them. */
 #define PSTATE_RUNNABLE 1
-#define PSTATE_RUNNING 2
+#define PSTATE_RUNNING  2
 #define PSTATE_SLEEPING 3 /* sleep(), wait() or a service call */
-#define PSTATE_ZOMBIE 4
+#define PSTATE_ZOMBIE   4
 
 struct procinfo {
 	int32_t pid;
 	int32_t ppid;
-	int32_t state;        /* PSTATE_* */
-	uint32_t mem_kib;     /* user memory mapped */
-	uint32_t ticks;       /* timer ticks spent running */
-	uint32_t flags;       /* PROC_F_* */
+	int32_t state;    /* PSTATE_* */
+	uint32_t mem_kib; /* user memory mapped */
+	uint32_t ticks;   /* timer ticks spent running */
+	uint32_t flags;   /* PROC_F_* */
 	char name[PROC_NAME_LEN];
 };
 
@@ -34,7 +34,7 @@ struct kinfo {
 	uint32_t mem_total_kib; /* physical memory managed */
 	uint32_t mem_free_kib;
 	uint32_t nprocs;
-	uint32_t restarts;      /* servers restarted by the reincarnation server */
+	uint32_t restarts; /* servers restarted by the reincarnation server */
 };
 
 #endif

@@ -12,7 +12,7 @@
 #define MSG_WORDS 11
 
 /* Rights of a grant, from the callee's point of view. */
-#define GRANT_READ 1  /* callee may copy out of the caller's buffer */
+#define GRANT_READ  1 /* callee may copy out of the caller's buffer */
 #define GRANT_WRITE 2 /* callee may copy into the caller's buffer */
 
 struct grant {
@@ -33,18 +33,20 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 /* Well-known services. A process may call a service only if it holds the
  * capability for it; user programs get the public ones (SVC_PUBLIC_MASK). */
 #define SVC_CONSOLE 1 /* console: serial, VGA text, PS/2 keyboard */
-#define SVC_NULL 2    /* answers every request at once; for benchmarks */
-#define SVC_FS 3      /* files (a later issue) */
-#define SVC_NET 4     /* network (a later issue) */
-#define SVC_ATA 5     /* disk driver (private) */
-#define SVC_RS 6      /* reincarnation server (micro) / fault control */
-#define SVC_MAX 16
+#define SVC_NULL    2 /* answers every request at once; for benchmarks */
+#define SVC_FS      3 /* files (a later issue) */
+#define SVC_NET     4 /* network (a later issue) */
+#define SVC_ATA     5 /* disk driver (private) */
+#define SVC_RS      6 /* reincarnation server (micro) / fault control */
+#define SVC_MAX     16
 
 #define SVC_BIT(s) (1u << (s))
-#define SVC_PUBLIC_MASK (SVC_BIT(SVC_CONSOLE) | SVC_BIT(SVC_NULL) | SVC_BIT(SVC_FS) | SVC_BIT(SVC_NET) | SVC_BIT(SVC_RS))
+#define SVC_PUBLIC_MASK                                                                            \
+	(SVC_BIT(SVC_CONSOLE) | SVC_BIT(SVC_NULL) | SVC_BIT(SVC_FS) | SVC_BIT(SVC_NET) |           \
+	 SVC_BIT(SVC_RS))
 
 /* Requests every component understands (handled by the component runtime). */
-#define MSG_PING 0x7f00  /* reply 0 at once: heartbeats and the null round trip */
+#define MSG_PING  0x7f00 /* reply 0 at once: heartbeats and the null round trip */
 #define MSG_CRASH 0x7f01 /* w[0] = CRASH_*: inject a fault inside the component */
 
 #define CRASH_NULL 1 /* dereference NULL */
@@ -52,7 +54,7 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 
 /* Console requests. */
 #define CON_WRITE 1 /* grant READ: bytes to print -> bytes written */
-#define CON_READ 2  /* grant WRITE: room for a line -> bytes read (cooked, echoes) */
+#define CON_READ  2 /* grant WRITE: room for a line -> bytes read (cooked, echoes) */
 
 /* Reincarnation server requests (micro only; mono has no servers to
  * restart and answers -ENOENT). */
@@ -60,9 +62,9 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 
 /* Null service requests (the benchmarks use MSG_PING). The others are for
  * the isolation tests and answer differently in the two kernels. */
-#define NULL_ECHO 1       /* -> w[0] */
+#define NULL_ECHO       1 /* -> w[0] */
 #define NULL_TOUCH_PORT 2 /* reads a port outside the manifest */
-#define NULL_PEEK_RAW 3   /* reads *(int32_t *)w[0] inside the component */
+#define NULL_PEEK_RAW   3 /* reads *(int32_t *)w[0] inside the component */
 #define NULL_PEEK_GRANT 4 /* grant_read from pid w[0], which is not calling */
 
 #endif

@@ -9,19 +9,19 @@
 #ifndef ABI_SYSCALL_H
 #define ABI_SYSCALL_H
 
-#define SYS_EXIT 1      /* (int status) -> does not return */
-#define SYS_WAIT 2      /* (int pid or -1, int *status) -> pid of the child reaped */
-#define SYS_SPAWN 3     /* (path, argv[], envp[], image, image_size) -> pid; see below */
-#define SYS_GETPID 4    /* () -> pid; also the null system call of the benchmarks */
-#define SYS_YIELD 5     /* () -> 0 */
-#define SYS_SLEEP 6     /* (unsigned ms) -> 0 */
-#define SYS_SBRK 7      /* (int increment) -> previous break, or -ENOMEM */
-#define SYS_UPTIME 8    /* () -> milliseconds since boot */
-#define SYS_PS 9        /* (struct procinfo *buf, int max) -> number of entries */
-#define SYS_CALL 10     /* (int service, struct msg *m) -> reply type; reply in *m */
+#define SYS_EXIT     1  /* (int status) -> does not return */
+#define SYS_WAIT     2  /* (int pid or -1, int *status) -> pid of the child reaped */
+#define SYS_SPAWN    3  /* (path, argv[], envp[], image, image_size) -> pid; see below */
+#define SYS_GETPID   4  /* () -> pid; also the null system call of the benchmarks */
+#define SYS_YIELD    5  /* () -> 0 */
+#define SYS_SLEEP    6  /* (unsigned ms) -> 0 */
+#define SYS_SBRK     7  /* (int increment) -> previous break, or -ENOMEM */
+#define SYS_UPTIME   8  /* () -> milliseconds since boot */
+#define SYS_PS       9  /* (struct procinfo *buf, int max) -> number of entries */
+#define SYS_CALL     10 /* (int service, struct msg *m) -> reply type; reply in *m */
 #define SYS_POWEROFF 11 /* (int code) -> does not return */
-#define SYS_KINFO 12    /* (int what, struct kinfo *out) -> 0; see abi/kinfo.h */
-#define SYS_MAX 13
+#define SYS_KINFO    12 /* (int what, struct kinfo *out) -> 0; see abi/kinfo.h */
+#define SYS_MAX      13
 
 /* Size of the kernel's dispatch table: numbers at or above it are
  * unknown (-ENOSYS). Server-only calls of the micro kernel sit above SYS_MAX. */
@@ -36,13 +36,13 @@
  *
  * The largest argv plus envp a program can be spawned with, counted in
  * bytes of the strings with their terminators, and in entries of each. */
-#define ARG_MAX_BYTES 4096
-#define ARG_MAX_COUNT 32
+#define ARG_MAX_BYTES   4096
+#define ARG_MAX_COUNT   32
 #define SPAWN_IMAGE_MAX (4u << 20)
 
 /* The status wait() reports: the exit code (0..255), or, for a process the
  * kernel killed because of a fault, 0x100 | the x86 exception vector. */
-#define WAIT_KILLED 0x100
-#define WAIT_EXITCODE(s) ((s) & 0xff)
+#define WAIT_KILLED      0x100
+#define WAIT_EXITCODE(s) ((s)&0xff)
 
 #endif
