@@ -54,7 +54,11 @@ void enter_comp(struct mcomp *mc, void (*fn)(struct mcomp *, void *), void *arg)
 	sti();
 	fn(mc, arg);
 	cli();
+	/* The outer component, if any, made progress: its call returned. So
+	 * the watchdog times each stretch without progress, not the whole of
+	 * a long request made of many nested calls. */
 	*cx = outer;
+	cx->since = ticks;
 }
 
 /* --- The API, as components see it --- */

@@ -3,6 +3,7 @@
  * service, which the flavour delivers. Arguments arrive in the trap frame:
  * ebx, ecx, edx, esi, edi. */
 #include "abi/errno.h"
+#include "abi/fs.h"
 #include "abi/kinfo.h"
 #include "abi/syscall.h"
 #include "flavour.h"
@@ -78,7 +79,7 @@ static int gather(uint32_t uvec, const char **v, char *buf, uint32_t *used)
 
 static int32_t sys_spawn(struct trapframe *tf)
 {
-	char path[128];
+	char path[FS_PATH_MAX];
 	int r = copy_str_from_user(current->pgdir, path, tf->ebx, sizeof(path));
 	if (r < 0)
 		return r;

@@ -13,7 +13,8 @@
 
 extern const struct component *const __start_components[], *const __stop_components[];
 
-static int deferred; /* the handler called defer() for this request */
+static int deferred;      /* the handler called defer() for this request */
+static uint32_t irq_seen; /* lines that fired while no irq_wait was waiting */
 
 static int32_t sc(uint32_t nr, uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
 {
@@ -121,9 +122,14 @@ int main(void)
 	for (;;) {
 		if (m.type == MSG_NOTIFY) {
 			uint32_t bits = m.w[0];
-			for (int line = 0; line < 32; line++)
-				if ((bits & (1u << line)) && c->irq)
+			for (int line = 0; line < 16; line++) {
+				if (!(bits & (1u << line)))
+					continue;
+				if (c->irq)
 					c->irq(line);
+				else
+					irq_seen |= 1u << line;
+			}
 			sc(SYS_RECV, (uint32_t)&m, 0, 0, 0, 0);
 			continue;
 		}
