@@ -1,0 +1,332 @@
+/* The block cache: every block the file service reads or writes passes
+ * through here. A fixed pool (BCACHE_BYTES, so 1024 buffers of 1 KiB or
+ * 256 of 4 KiB), found by a hash of the block number, replaced least
+ * recently used first, written back lazily (a dirty bit) when a buffer is
+ * reused or on bcache_sync().
+ *
+ * The disk is reached only through the disk driver's protocol (abi/fs.h,
+ * SVC_ATA), granting it this component's own memory. Runs of adjacent
+ * blocks travel in one request through a staging buffer: read-ahead for
+ * sequential file reads, and write-back of contiguous dirty blocks. A
+ * disk request costs far more than a memcpy of its data, so the extra copy
+ * is cheap next to what one request instead of many saves.
+ *
+ * A buffer in use (bread .. brelse) is pinned and never evicted, so a
+ * caller may hold a few at once (an inode block, an indirect block and a
+ * bitmap) however many others it touches meanwhile. */
+#include "fs.h"
+
+#define NHASH     2048 /* power of two, >= buffers: short chains */
+#define NIL       (-1)
+#define RUN_BYTES (ATA_MAX_SECTORS * ATA_SECTOR)
+
+static uint8_t pool[BCACHE_BYTES] __attribute__((aligned(4096)));
+static uint8_t staging[RUN_BYTES] __attribute__((aligned(4096)));
+static struct buf bufs[BCACHE_MAX_BUFS];
+static int16_t hash[NHASH];
+static int16_t lru_head, lru_tail; /* head: most recently used */
+static uint32_t nbufs, bsize, spb, limit, ndirty;
+
+int disk_io(int op, uint32_t lba, uint32_t count, void *buf)
+{
+	/* A driver restarted under us (micro) answers -EDEADSRCDST; a
+	 * whole-block read or write is idempotent, so simply ask again. */
+	for (int tries = 0; tries < 3; tries++) {
+		struct msg m = {0};
+		m.type = op;
+		m.w[0] = lba;
+		m.w[1] = count;
+		m.grant.addr = (uint32_t)(uintptr_t)buf;
+		m.grant.len = count * ATA_SECTOR;
+		m.grant.rights = op == ATA_READ ? GRANT_WRITE : GRANT_READ;
+		int r = call(SVC_ATA, &m);
+		if (r != -EDEADSRCDST)
+			return r < 0 ? r : 0;
+	}
+	return -EIO;
+}
+
+static void lru_unlink(int i)
+{
+	struct buf *b = &bufs[i];
+	if (b->prev != NIL)
+		bufs[b->prev].next = b->next;
+	else
+		lru_head = b->next;
+	if (b->next != NIL)
+		bufs[b->next].prev = b->prev;
+	else
+		lru_tail = b->prev;
+}
+
+static void lru_front(int i)
+{
+	bufs[i].prev = NIL;
+	bufs[i].next = lru_head;
+	if (lru_head != NIL)
+		bufs[lru_head].prev = (int16_t)i;
+	lru_head = (int16_t)i;
+	if (lru_tail == NIL)
+		lru_tail = (int16_t)i;
+}
+
+static void lru_back(int i)
+{
+	bufs[i].next = NIL;
+	bufs[i].prev = lru_tail;
+	if (lru_tail != NIL)
+		bufs[lru_tail].next = (int16_t)i;
+	lru_tail = (int16_t)i;
+	if (lru_head == NIL)
+		lru_head = (int16_t)i;
+}
+
+static struct buf *find(uint32_t blk)
+{
+	for (int i = hash[blk & (NHASH - 1)]; i != NIL; i = bufs[i].hnext)
+		if (bufs[i].blk == blk)
+			return &bufs[i];
+	return NULL;
+}
+
+static void hash_insert(struct buf *b)
+{
+	int16_t *h = &hash[b->blk & (NHASH - 1)];
+	b->hnext = *h;
+	*h = (int16_t)(b - bufs);
+}
+
+static void hash_remove(struct buf *b)
+{
+	int16_t *p = &hash[b->blk & (NHASH - 1)];
+	while (*p != NIL && &bufs[*p] != b)
+		p = &bufs[*p].hnext;
+	if (*p != NIL)
+		*p = b->hnext;
+}
+
+void bcache_init(uint32_t block_size, uint32_t nblocks)
+{
+	bsize = block_size;
+	spb = block_size / ATA_SECTOR;
+	limit = nblocks;
+	nbufs = BCACHE_BYTES / block_size;
+	ndirty = 0;
+	lru_head = lru_tail = NIL;
+	for (int i = 0; i < NHASH; i++)
+		hash[i] = NIL;
+	for (uint32_t i = 0; i < nbufs; i++) {
+		bufs[i] = (struct buf){.data = pool + i * block_size, .hnext = NIL};
+		lru_back((int)i);
+	}
+}
+
+uint32_t bcache_max_run(void)
+{
+	return RUN_BYTES / bsize;
+}
+uint32_t bcache_ndirty(void)
+{
+	return ndirty;
+}
+int bcache_cached(uint32_t blk)
+{
+	return find(blk) != NULL;
+}
+
+uint32_t bcache_pinned(void)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < nbufs; i++)
+		n += bufs[i].ref;
+	return n;
+}
+
+/* Writes b and the dirty blocks that follow it on the disk in one request. */
+static int flush_run(struct buf *b)
+{
+	static struct buf *run[RUN_BYTES / 1024]; /* static: the stack is small (mono) */
+	uint32_t n = 1, max = bcache_max_run();
+	run[0] = b;
+	while (n < max && b->blk + n < limit) {
+		struct buf *c = find(b->blk + n);
+		if (!c || !c->dirty)
+			break;
+		run[n++] = c;
+	}
+	int r;
+	if (n == 1) {
+		r = disk_io(ATA_WRITE, b->blk * spb, spb, b->data);
+	} else {
+		for (uint32_t i = 0; i < n; i++)
+			memcpy(staging + i * bsize, run[i]->data, bsize);
+		r = disk_io(ATA_WRITE, b->blk * spb, n * spb, staging);
+	}
+	if (r < 0) {
+		comp_log("fs: writing block %u failed (%d)\n", (unsigned)b->blk, r);
+		return -EIO;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		run[i]->dirty = 0;
+	ndirty -= n;
+	return 0;
+}
+
+/* A buffer to reuse: the least recently used one nobody holds, written
+ * back first if dirty. It leaves the hash; the caller files it again. */
+static struct buf *get_free(void)
+{
+	for (int i = lru_tail; i != NIL; i = bufs[i].prev) {
+		struct buf *b = &bufs[i];
+		if (b->ref)
+			continue;
+		if (b->valid && b->dirty && flush_run(b) < 0)
+			return NULL;
+		if (b->valid)
+			hash_remove(b);
+		b->valid = 0;
+		return b;
+	}
+	comp_log("fs: every cache buffer is in use\n");
+	return NULL;
+}
+
+struct buf *bread(uint32_t blk)
+{
+	if (blk >= limit)
+		return NULL;
+	struct buf *b = find(blk);
+	if (b) { /* the hot path: a hit */
+		if (lru_head != b - bufs) {
+			lru_unlink((int)(b - bufs));
+			lru_front((int)(b - bufs));
+		}
+		b->ref++;
+		return b;
+	}
+	if (!(b = get_free()))
+		return NULL;
+	lru_unlink((int)(b - bufs));
+	if (disk_io(ATA_READ, blk * spb, spb, b->data) < 0) {
+		comp_log("fs: reading block %u failed\n", (unsigned)blk);
+		lru_back((int)(b - bufs));
+		return NULL;
+	}
+	lru_front((int)(b - bufs));
+	b->blk = blk;
+	b->valid = 1;
+	b->ref = 1;
+	hash_insert(b);
+	return b;
+}
+
+struct buf *bget_zero(uint32_t blk)
+{
+	if (blk >= limit)
+		return NULL;
+	struct buf *b = find(blk);
+	if (b) {
+		lru_unlink((int)(b - bufs));
+	} else {
+		if (!(b = get_free()))
+			return NULL;
+		lru_unlink((int)(b - bufs));
+		b->blk = blk;
+		b->valid = 1;
+		hash_insert(b);
+	}
+	lru_front((int)(b - bufs));
+	memset(b->data, 0, bsize);
+	b->ref++;
+	bdirty(b);
+	return b;
+}
+
+void bdirty(struct buf *b)
+{
+	if (!b->dirty) {
+		b->dirty = 1;
+		ndirty++;
+	}
+}
+
+void brelse(struct buf *b)
+{
+	if (b && b->ref)
+		b->ref--;
+}
+
+int bcache_readahead(uint32_t blk, uint32_t n)
+{
+	static int16_t got[RUN_BYTES / 1024];
+	uint32_t k;
+	if (n > bcache_max_run())
+		n = bcache_max_run();
+	if (blk >= limit)
+		return -EIO;
+	if (n > limit - blk)
+		n = limit - blk;
+	/* First every buffer (evictions may write through the staging
+	 * buffer), pinned so that the next get_free passes them over. */
+	for (k = 0; k < n && !find(blk + k); k++) {
+		struct buf *b = get_free();
+		if (!b)
+			break;
+		b->ref = 1;
+		got[k] = (int16_t)(b - bufs);
+	}
+	n = k;
+	int r = n ? disk_io(ATA_READ, blk * spb, n * spb, staging) : -EIO;
+	for (k = 0; k < n; k++) {
+		struct buf *b = &bufs[got[k]];
+		b->ref = 0;
+		lru_unlink(got[k]);
+		if (r < 0) {
+			lru_back(got[k]);
+			continue;
+		}
+		memcpy(b->data, staging + k * bsize, bsize);
+		b->blk = blk + k;
+		b->valid = 1;
+		hash_insert(b);
+		lru_front(got[k]);
+	}
+	if (r < 0) {
+		comp_log("fs: reading blocks %u+%u failed\n", (unsigned)blk, (unsigned)n);
+		return -EIO;
+	}
+	return (int)n;
+}
+
+void bcache_discard(uint32_t blk)
+{
+	struct buf *b = find(blk);
+	if (!b || b->ref)
+		return;
+	if (b->dirty)
+		ndirty--;
+	b->dirty = 0;
+	b->valid = 0;
+	hash_remove(b);
+	lru_unlink((int)(b - bufs));
+	lru_back((int)(b - bufs));
+}
+
+int bcache_sync(void)
+{
+	/* Each pass writes, from every dirty block whose predecessor is
+	 * clean, the run of dirty blocks after it: the lowest dirty block
+	 * always qualifies, so every pass makes progress. */
+	while (ndirty) {
+		for (uint32_t i = 0; i < nbufs; i++) {
+			struct buf *b = &bufs[i], *p;
+			if (!b->valid || !b->dirty)
+				continue;
+			if (b->blk && (p = find(b->blk - 1)) && p->dirty)
+				continue;
+			if (flush_run(b) < 0)
+				return -EIO;
+		}
+	}
+	return 0;
+}

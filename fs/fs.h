@@ -1,0 +1,182 @@
+/* The file service's internal interfaces. Private to fs/; like every file
+ * here it includes only the component API, klib and abi/ (design.md,
+ * Rule 1), so the same sources build into both kernels and the host tests.
+ *
+ * Layers, bottom up (one file each):
+ *   bcache.c  block cache over the disk driver (SVC_ATA)
+ *   super.c   mount: superblock and group descriptors, free counts
+ *   alloc.c   block and inode bitmaps
+ *   inode.c   in-memory inodes (one copy per inode), free on last put
+ *   bmap.c    file block -> disk block through the indirect blocks; truncate
+ *   file.c    read and write of file contents (read-ahead)
+ *   dir.c     directory entries: lookup, add, remove, iterate
+ *   namei.c   path names
+ *   ops.c     create, mkdir, rmdir, unlink, rename, link
+ *   server.c  the component: open handles and the SVC_FS protocol */
+#ifndef FS_FS_H
+#define FS_FS_H
+
+#include "abi/fs.h"
+#include "component.h"
+#include "ext2.h"
+#include "klib.h"
+
+/* --- bcache.c ----------------------------------------------------------- */
+
+#define BCACHE_BYTES    (1u << 20) /* buffer memory: 1024 x 1 KiB ... 256 x 4 KiB */
+#define BCACHE_MAX_BUFS (BCACHE_BYTES / 1024)
+#define BLOCK_MAX       4096
+
+struct buf {
+	uint32_t blk;
+	uint8_t *data;
+	uint16_t ref; /* pinned while > 0: never evicted */
+	uint8_t valid, dirty;
+	int16_t hnext;      /* hash chain */
+	int16_t prev, next; /* LRU list, most recent first */
+};
+
+/* The disk: ATA_READ/ATA_WRITE of count sectors at lba into/out of buf
+ * (this component's own memory), retried if the driver was restarted. */
+int disk_io(int op, uint32_t lba, uint32_t count, void *buf);
+
+/* Forgets every buffer and sets the block size; blocks >= nblocks are
+ * refused (they lie outside the file system). */
+void bcache_init(uint32_t block_size, uint32_t nblocks);
+struct buf *bread(uint32_t blk);     /* pinned, contents read; NULL: I/O error or bad block */
+struct buf *bget_zero(uint32_t blk); /* pinned, zero-filled, dirty: a block just allocated */
+void bdirty(struct buf *b);
+void brelse(struct buf *b);
+int bcache_cached(uint32_t blk);
+/* Reads the uncached blocks [blk, blk+n) in one disk request (the caller
+ * checked they are uncached). Returns how many were read, or -EIO. */
+int bcache_readahead(uint32_t blk, uint32_t n);
+uint32_t bcache_max_run(void);     /* blocks per disk request */
+void bcache_discard(uint32_t blk); /* a freed block: its contents need no write */
+int bcache_sync(void);             /* writes every dirty block */
+uint32_t bcache_ndirty(void);
+uint32_t bcache_pinned(void); /* buffers held: 0 between requests (tests check) */
+
+/* --- super.c ------------------------------------------------------------ */
+
+enum fs_state { FS_UNMOUNTED, FS_REFUSED, FS_RO, FS_RW };
+
+struct fs_info {
+	enum fs_state state;
+	uint32_t bs, bs_shift;    /* block size and its log2 */
+	uint32_t ptrs, ptr_shift; /* block numbers per indirect block and log2 */
+	uint32_t blocks, inodes, first_data_block;
+	uint32_t bpg, ipg, ngroups;
+	uint32_t isz, first_ino;
+	uint32_t itable_blocks;            /* per group */
+	uint32_t gdt_block;                /* first block of the descriptor table */
+	uint32_t free_blocks, free_inodes; /* always the sums of the groups' counts */
+	int filetype;                      /* directory entries carry a file type */
+	int dir_index;                     /* hashed directories may exist */
+};
+extern struct fs_info fs;
+
+int fs_mount(void);    /* 0, or -EIO (fs.state says why) */
+uint32_t fs_now(void); /* seconds for i_mtime: no RTC, so a fixed epoch plus uptime */
+/* A group descriptor, pinned in its buffer; checked again at every use,
+ * because a corrupt file could have overwritten it since the mount. */
+struct ext2_group_desc *gd_get(uint32_t g, struct buf **bp);
+int fs_sync(void);                             /* superblock counts, then every dirty block */
+void fs_corrupt(const char *what, uint32_t n); /* logs; the caller returns -EIO */
+int fs_block_ok(uint32_t blk);                 /* inside the data area */
+
+/* --- alloc.c ------------------------------------------------------------ */
+
+int balloc(uint32_t goal, uint32_t *blk); /* -ENOSPC, -EIO */
+int bfree(uint32_t blk);
+int ialloc_bit(uint32_t near_group, int is_dir, uint32_t *ino);
+int ifree_bit(uint32_t ino, int is_dir);
+
+/* --- inode.c ------------------------------------------------------------ */
+
+#define NINODE 96 /* open handles (64) hold one each, operations a few */
+
+struct inode {
+	uint32_t ino;
+	uint16_t ref;
+	uint8_t valid;
+	uint32_t goal; /* where the next data block should go (contiguity) */
+	struct ext2_inode d;
+};
+
+void icache_init(void);
+int iget(uint32_t ino, struct inode **ip); /* -EIO: a bad number or a free inode */
+void iput(struct inode *ip);               /* the last put of an unlinked inode frees it */
+int iupdate(struct inode *ip);             /* writes d back into the inode table */
+void idup(struct inode *ip);
+uint32_t icache_refs(void); /* references held: one per open handle between requests */
+int inode_new(struct inode *dir, uint16_t mode, struct inode **ip);
+void inode_touch(struct inode *ip);           /* mtime = ctime = now */
+int inode_has_blocks(const struct inode *ip); /* i_block holds block numbers */
+uint32_t inode_size(const struct inode *ip);
+
+static inline int is_dir(const struct inode *ip)
+{
+	return (ip->d.i_mode & S_IFMT) == S_IFDIR;
+}
+static inline int is_reg(const struct inode *ip)
+{
+	return (ip->d.i_mode & S_IFMT) == S_IFREG;
+}
+
+/* --- bmap.c ------------------------------------------------------------- */
+
+#define FS_MAX_FILE 0x7FFFFFFFu /* sizes and offsets are int32 in the ABI */
+
+/* The disk block of file block lblk: 0 for a hole (alloc == 0), or a new
+ * zeroed block (alloc != 0). -EIO: a pointer outside the fs; -EFBIG. */
+int bmap(struct inode *ip, uint32_t lblk, int alloc, uint32_t *pblk);
+int itruncate(struct inode *ip, uint32_t size); /* frees blocks past size */
+
+/* --- file.c ------------------------------------------------------------- */
+
+/* Copies between a file and the grant of m, at grant offset 0. ra: the
+ * read continues a sequential stream, so read ahead. */
+int file_read(struct inode *ip, uint32_t off, uint32_t len, const struct msg *m, int ra);
+int file_write(struct inode *ip, uint32_t off, uint32_t len, const struct msg *m);
+
+/* --- dir.c -------------------------------------------------------------- */
+
+struct dir_slot {                 /* where an entry lives, for changing or removing it */
+	uint32_t lblk, off, prev; /* prev: offset of the entry before, or off if first */
+	uint32_t ino;
+};
+
+int dir_lookup(struct inode *dp, const char *name, uint32_t len, uint32_t *ino,
+	       struct dir_slot *slot);
+int dir_add(struct inode *dp, const char *name, uint32_t len, uint32_t ino, uint16_t mode);
+int dir_remove(struct inode *dp, const struct dir_slot *slot);
+int dir_retarget(struct inode *dp, const struct dir_slot *slot, uint32_t ino, uint16_t mode);
+int dir_is_empty(struct inode *dp);              /* 1, 0, or -EIO */
+int dir_init(struct inode *dp, uint32_t parent); /* first block: "." and ".." */
+/* Next used entry at or after *pos: 1 with ent filled, 0 at the end. */
+int dir_next(struct inode *dp, uint32_t *pos, struct fs_dirent *ent, uint32_t *namelen);
+
+/* --- namei.c ------------------------------------------------------------ */
+
+struct path_last { /* the final component of a path */
+	const char *name;
+	uint32_t len; /* 0 for "/" */
+	int slash;    /* followed by '/': must be a directory */
+};
+
+int path_check(const char *p, uint32_t max); /* NUL within max, absolute, names short */
+int namei(const char *path, struct inode **ip);
+int namei_parent(const char *path, struct inode **dp, struct path_last *last);
+int name_is_dot(const struct path_last *l); /* "." or ".." */
+
+/* --- ops.c -------------------------------------------------------------- */
+
+int op_open(const char *path, uint32_t flags, struct inode **ip);
+int op_mkdir(const char *path);
+int op_rmdir(const char *path);
+int op_unlink(const char *path);
+int op_rename(const char *from, const char *to);
+int op_link(const char *from, const char *to);
+
+#endif

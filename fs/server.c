@@ -1,0 +1,315 @@
+/* The file service (SVC_FS): the component's manifest and its handler,
+ * answering the protocol of abi/fs.h over the ext2 code of this folder.
+ *
+ * Open files are handles in a table of NHANDLE; each belongs to the
+ * process that opened it (the request's sender) and names nothing for any
+ * other. A process that dies without closing leaves its handles behind;
+ * when the table is full, those of dead owners are reclaimed before the
+ * answer is -EMFILE.
+ *
+ * Paths and data come in grants, copied in and out with grant_read and
+ * grant_write; no pointer from a message is ever dereferenced.
+ *
+ * The cache is written back on FS_SYNC, when buffers are reused, and at
+ * most SYNC_MS after a change otherwise (checked when requests arrive:
+ * a component has no timer of its own). */
+#include "fs.h"
+
+#define NHANDLE 64
+#define SYNC_MS 5000
+
+struct handle {
+	struct inode *ip; /* NULL: free */
+	uint32_t owner;   /* pid */
+	uint32_t flags;   /* O_ACCMODE and O_APPEND */
+	uint32_t pos;
+	uint32_t ra_next; /* where a sequential read would continue */
+};
+
+static struct handle handles[NHANDLE];
+static char pathbuf[2 * FS_PATH_MAX + 1]; /* "old\0new\0" for rename and link */
+static uint32_t last_sync;
+
+static void close_handle(struct handle *h)
+{
+	iput(h->ip);
+	h->ip = NULL;
+}
+
+static int new_handle(uint32_t owner, struct inode *ip, uint32_t flags)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < NHANDLE; i++) {
+			struct handle *h = &handles[i];
+			if (!h->ip) {
+				*h = (struct handle){ip, owner, flags & (O_ACCMODE | O_APPEND), 0,
+						     0};
+				return i;
+			}
+		}
+		/* Full: take back what dead processes left open. */
+		for (int i = 0; i < NHANDLE; i++)
+			if (handles[i].ip && !comp_pid_alive(handles[i].owner))
+				close_handle(&handles[i]);
+	}
+	return -EMFILE;
+}
+
+static struct handle *get_handle(const struct msg *m)
+{
+	uint32_t i = m->w[0];
+	if (i >= NHANDLE || !handles[i].ip || handles[i].owner != m->sender)
+		return NULL;
+	return &handles[i];
+}
+
+/* Copies the grant's path(s) into pathbuf and checks them. npaths 2: two
+ * strings one after the other, as FS_RENAME and FS_LINK send. *second
+ * points to the second. */
+static int get_paths(const struct msg *m, int npaths, const char **second)
+{
+	uint32_t max = (uint32_t)npaths * FS_PATH_MAX, len = m->grant.len;
+	if (len > max)
+		len = max;
+	if (!len)
+		return -EINVAL;
+	int r = grant_read(m, 0, pathbuf, len);
+	if (r < 0)
+		return r;
+	pathbuf[len] = 0;
+	uint32_t lim = m->grant.len < FS_PATH_MAX ? m->grant.len : FS_PATH_MAX;
+	if ((r = path_check(pathbuf, lim)) < 0 || npaths == 1)
+		return r;
+	uint32_t first = strlen(pathbuf) + 1;
+	if (first >= len)
+		return -EINVAL;
+	lim = m->grant.len - first < FS_PATH_MAX ? m->grant.len - first : FS_PATH_MAX;
+	*second = pathbuf + first;
+	return path_check(pathbuf + first, lim);
+}
+
+static void put_stat(struct msg *m, const struct inode *ip)
+{
+	struct fs_stat st = {ip->ino,        ip->d.i_mode,  ip->d.i_links_count, ip->d.i_size,
+			     ip->d.i_blocks, ip->d.i_mtime, ip->d.i_uid,         ip->d.i_gid};
+	_Static_assert(sizeof(st) <= sizeof(m->w), "fs_stat fits in a reply");
+	memcpy(m->w, &st, sizeof(st));
+}
+
+static int do_open(struct msg *m)
+{
+	struct inode *ip;
+	uint32_t flags = m->w[0];
+	int r = get_paths(m, 1, NULL);
+	if (r < 0 || (r = op_open(pathbuf, flags, &ip)) < 0)
+		return r;
+	if ((r = new_handle(m->sender, ip, flags)) < 0)
+		iput(ip);
+	return r;
+}
+
+static int do_read(struct msg *m, struct handle *h)
+{
+	if (is_dir(h->ip))
+		return -EISDIR;
+	if ((h->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	int r = file_read(h->ip, h->pos, m->grant.len, m, h->pos == h->ra_next);
+	if (r > 0)
+		h->ra_next = h->pos += (uint32_t)r;
+	return r;
+}
+
+static int do_write(struct msg *m, struct handle *h)
+{
+	if ((h->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if (h->flags & O_APPEND)
+		h->pos = inode_size(h->ip);
+	int r = file_write(h->ip, h->pos, m->grant.len, m);
+	if (r > 0)
+		h->pos += (uint32_t)r;
+	return r;
+}
+
+static int do_seek(struct msg *m, struct handle *h)
+{
+	int64_t base, off = (int32_t)m->w[1];
+	switch (m->w[2]) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = h->pos;
+		break;
+	case SEEK_END:
+		base = inode_size(h->ip);
+		break;
+	default:
+		return -EINVAL;
+	}
+	int64_t pos = base + off;
+	if (pos < 0 || pos > (int64_t)FS_MAX_FILE)
+		return -EINVAL;
+	/* A directory's position is an entry's offset: only rewinding and
+	 * asking where one is make sense. */
+	if (is_dir(h->ip) && pos && pos != h->pos)
+		return -EINVAL;
+	h->pos = (uint32_t)pos;
+	return (int)h->pos;
+}
+
+static int do_readdir(struct msg *m, struct handle *h)
+{
+	static struct fs_dirent ent;
+	uint32_t pos = h->pos, namelen;
+	if (!is_dir(h->ip))
+		return -ENOTDIR;
+	int r = dir_next(h->ip, &pos, &ent, &namelen);
+	if (r <= 0)
+		return r;
+	uint32_t len = (uint32_t)offsetof(struct fs_dirent, name) + namelen + 1;
+	if (m->grant.len < len)
+		return -EINVAL; /* too small for this name: the position stays */
+	if ((r = grant_write(m, 0, &ent, len)) < 0)
+		return r;
+	h->pos = pos;
+	return 1;
+}
+
+static int do_truncate(struct msg *m, struct handle *h)
+{
+	uint32_t len = m->w[1];
+	if (is_dir(h->ip))
+		return -EISDIR;
+	if ((h->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if (len > FS_MAX_FILE)
+		return -EFBIG;
+	int r = 0;
+	if (len < inode_size(h->ip))
+		r = itruncate(h->ip, len);
+	else
+		h->ip->d.i_size = len; /* growing leaves a hole that reads as zeros */
+	inode_touch(h->ip);
+	iupdate(h->ip);
+	return r;
+}
+
+static int do_sync(void)
+{
+	last_sync = comp_uptime_ms();
+	return fs_sync();
+}
+
+static int do_path_op(struct msg *m)
+{
+	const char *to = NULL;
+	int two = m->type == FS_RENAME || m->type == FS_LINK;
+	int r = get_paths(m, two ? 2 : 1, &to);
+	if (r < 0)
+		return r;
+	switch (m->type) {
+	case FS_MKDIR:
+		return op_mkdir(pathbuf);
+	case FS_RMDIR:
+		return op_rmdir(pathbuf);
+	case FS_UNLINK:
+		return op_unlink(pathbuf);
+	case FS_RENAME:
+		return op_rename(pathbuf, to);
+	default:
+		return op_link(pathbuf, to);
+	}
+}
+
+static int dispatch(struct msg *m)
+{
+	struct handle *h = NULL;
+	struct inode *ip;
+	int r;
+	switch (m->type) {
+	case FS_CLOSE:
+	case FS_READ:
+	case FS_WRITE:
+	case FS_SEEK:
+	case FS_FSTAT:
+	case FS_READDIR:
+	case FS_TRUNCATE:
+		if (!(h = get_handle(m)))
+			return -EBADF;
+	}
+	switch (m->type) {
+	case FS_OPEN:
+		return do_open(m);
+	case FS_CLOSE:
+		close_handle(h);
+		return 0;
+	case FS_READ:
+		return do_read(m, h);
+	case FS_WRITE:
+		return do_write(m, h);
+	case FS_SEEK:
+		return do_seek(m, h);
+	case FS_READDIR:
+		return do_readdir(m, h);
+	case FS_TRUNCATE:
+		return do_truncate(m, h);
+	case FS_SYNC:
+		return do_sync();
+	case FS_FSTAT:
+		put_stat(m, h->ip);
+		return 0;
+	case FS_STAT:
+		if ((r = get_paths(m, 1, NULL)) < 0 || (r = namei(pathbuf, &ip)) < 0)
+			return r;
+		put_stat(m, ip);
+		iput(ip);
+		return 0;
+	case FS_STATFS: {
+		struct fs_statfs st = {fs.bs, fs.blocks, fs.free_blocks, fs.inodes, fs.free_inodes};
+		memcpy(m->w, &st, sizeof(st));
+		return 0;
+	}
+	case FS_MKDIR:
+	case FS_RMDIR:
+	case FS_UNLINK:
+	case FS_RENAME:
+	case FS_LINK:
+		return do_path_op(m);
+	}
+	return -ENOSYS;
+}
+
+static void fs_handle(struct msg *m)
+{
+	/* Not mounted because the disk was not there yet: try again. */
+	if (fs.state == FS_UNMOUNTED)
+		fs_mount();
+	if (fs.state != FS_RW && fs.state != FS_RO) {
+		m->type = -EIO;
+		return;
+	}
+	m->type = dispatch(m);
+	if (bcache_ndirty() && comp_uptime_ms() - last_sync >= SYNC_MS)
+		do_sync();
+}
+
+/* Also called again by the host tests to mount a new image: it forgets
+ * everything, the open handles included. */
+static int fs_init(void)
+{
+	memset(handles, 0, sizeof(handles));
+	last_sync = comp_uptime_ms();
+	fs_mount();
+	return 0; /* never fail: mono panics on that; requests answer -EIO instead */
+}
+
+static const struct component fs_component = {
+	.name = "fs",
+	.service = SVC_FS,
+	.init = fs_init,
+	.handle = fs_handle,
+	.calls = SVC_BIT(SVC_ATA),
+};
+COMPONENT(fs_component);
