@@ -55,6 +55,24 @@ USER_TEST_SRCS := $(sort $(wildcard user/tests/*.c))
 USER_BIN_PROGS := $(patsubst user/bin/%.c,$(USER_BUILD)/bin/%,$(USER_BIN_SRCS))
 USER_TEST_PROGS := $(patsubst user/tests/%.c,$(USER_BUILD)/bin/%,$(USER_TEST_SRCS))
 USER_PROGS := $(USER_BIN_PROGS) $(USER_TEST_PROGS)
+
+# Benchmarks (bench/*.c, one program each, for `make bench`): built and
+# installed exactly like the tests, so they are in the ramdisk and on the disk.
+USER_BENCH_SRCS := $(sort $(wildcard bench/*.c))
+USER_BENCH_PROGS := $(patsubst bench/%.c,$(USER_BUILD)/bin/%,$(USER_BENCH_SRCS))
+USER_PROGS += $(USER_BENCH_PROGS)
+
+$(USER_OBJ)/bench/%.o: bench/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(USER_Q)$(CC) $(USER_CFLAGS) $(USER_CPPFLAGS) -c -o $@ $<
+
+$(USER_BENCH_PROGS): $(USER_BUILD)/bin/%: $(USER_OBJ)/bench/%.o $(USER_CRT0) $(USER_LIBC) user/user.ld
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(USER_Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIBC) $(USER_LIBGCC)
+
+-include $(patsubst bench/%.c,$(USER_OBJ)/bench/%.d,$(USER_BENCH_SRCS))
 USER_INITRD := $(USER_BUILD)/initrd.tar
 
 # The shell's help text, made from the first line of every program source.

@@ -1,4 +1,5 @@
-/* poweroff: stop the machine (poweroff [exit code for QEMU]) */
+/* poweroff: sync the disk and stop the machine (poweroff [exit code for QEMU]) */
+#include <files.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,8 +7,16 @@
 
 int main(int argc, char **argv)
 {
-	int r = poweroff(argc > 1 ? atoi(argv[1]) : 0);
+	struct fs_statfs fs;
+	int r;
 
+	/* The file service keeps changed blocks in memory and the machine
+	 * stops at once, so they must be on the disk first. Without a usable
+	 * file system (no file service, or no disk: statfs fails) there is
+	 * nothing to write. */
+	if (statfs(&fs) == 0 && (r = sync()) < 0)
+		dprintf(STDERR_FILENO, "poweroff: sync: %s (stopping anyway)\n", strerror(r));
+	r = poweroff(argc > 1 ? atoi(argv[1]) : 0);
 	dprintf(STDERR_FILENO, "poweroff: %s\n", strerror(r));
 	return 1;
 }

@@ -1,7 +1,8 @@
-/* stdio.h: formatted output and line input on the console file descriptors.
+/* stdio.h: formatted output and line input on file descriptors: the
+ * console, or files when the descriptors are redirected or opened.
  *
  * There is no FILE and no buffering between calls: each printf formats into
- * a small buffer and writes it with as few console requests as it can
+ * a small buffer and writes it with as few write requests as it can
  * (usually one), so output is never lost when a program dies. Formats are
  * those of klib's vcbprintf (klib.h). */
 #ifndef STDIO_H

@@ -1,4 +1,4 @@
-/* stdlib.h: the heap and ways to end a program. */
+/* stdlib.h: the heap, the environment and ways to end a program. */
 #ifndef STDLIB_H
 #define STDLIB_H
 
@@ -14,6 +14,9 @@ void *realloc(void *p, size_t n);
 /* Walks the whole heap checking its bookkeeping: 0 if consistent. For tests
  * and for hunting memory corruption. */
 int malloc_check(void);
+
+/* The value of the environment variable name, or NULL if it is not set. */
+char *getenv(const char *name);
 
 /* Ends the program with exit code 134 (128 + SIGABRT, as Unix shells show
  * it) after saying so on stderr. */

@@ -24,8 +24,21 @@ void exit(int status) __attribute__((noreturn));
  * unless status is NULL. Returns the child's pid, or -ECHILD. */
 int wait(int pid, int *status);
 /* Starts the program at `path` with a NULL-terminated argv (argv[0] is by
- * convention the program's name). Returns the new pid. */
+ * convention the program's name). Returns the new pid. A relative path is
+ * resolved against the working directory. The program is read from the
+ * file system; if it cannot be opened there, the kernel's initial ramdisk
+ * is asked for the same path. The child gets our environment with PWD set
+ * to our working directory. */
 int spawn(const char *path, const char *const argv[]);
+/* The same with exactly the environment envp (NULL-terminated NAME=value
+ * strings; NULL for none). */
+int spawn_env(const char *path, const char *const argv[], const char *const envp[]);
+/* The same with the environment spawn passes, plus the entries of extra
+ * (NULL-terminated, or NULL), which replace inherited ones of the same
+ * name: how the shell passes STDOUT=<path> and the like. */
+int spawn_with_env(const char *path, const char *const argv[], const char *const extra[]);
+/* The environment: NAME=value strings, NULL-terminated (see getenv). */
+extern char **environ;
 int getpid(void);
 int yield(void);
 int sleep_ms(unsigned ms);
@@ -47,14 +60,17 @@ unsigned uptime_ms(void);
  * type is returned (>= 0, or -errno). */
 int svc_call(int service, struct msg *m);
 
-/* File descriptors: 0 reads console lines, 1 and 2 write to the console;
- * any other is -EBADF until there is a file system. */
+/* File descriptors: 0 reads console lines, 1 and 2 write to the console,
+ * unless the environment redirected them to files; others come from open()
+ * (files.h). A read from the console returns at most one line. */
 #define STDIN_FILENO 0
 #define STDOUT_FILENO 1
 #define STDERR_FILENO 2
 
 int read(int fd, void *buf, size_t n);
 int write(int fd, const void *buf, size_t n);
+/* Writes all n bytes, however many write() calls it takes: 0 or -errno. */
+int write_all(int fd, const void *buf, size_t n);
 
 /* The raw trap, for tests that must pass what the wrappers would not.
  * Unused arguments may be anything. */

@@ -1,19 +1,28 @@
 /* _start: where every user program begins.
  *
- * The kernel leaves esp pointing at argc, with argv (char **, argv[argc] ==
- * NULL) just above it. main's return value becomes the exit status, so a
- * program may simply return. */
+ * The kernel leaves esp pointing at argc, then argv (char **, argv[argc] ==
+ * NULL), then envp (char **, NULL-terminated), with the strings above.
+ * libc_start adopts the environment (working directory, redirections);
+ * then main(argc, argv, envp) runs, and its value becomes the exit status,
+ * so a program may simply return. */
 	.text
 	.globl _start
 	.type _start, @function
 _start:
 	xorl %ebp, %ebp         /* ends the frame chain for backtraces */
-	movl (%esp), %eax       /* argc */
-	movl 4(%esp), %edx      /* argv */
+	movl (%esp), %esi       /* argc; esi, edi and ebx survive calls */
+	movl 4(%esp), %edi      /* argv */
+	movl 8(%esp), %ebx      /* envp */
 	andl $-16, %esp         /* gcc assumes a 16-byte aligned stack at each call */
-	subl $8, %esp
-	pushl %edx
-	pushl %eax
+	subl $4, %esp
+	pushl %ebx
+	pushl %edi
+	pushl %esi
+	call libc_start
+	/* A callee may overwrite its argument slots: store them again. */
+	movl %esi, (%esp)
+	movl %edi, 4(%esp)
+	movl %ebx, 8(%esp)
 	call main
 	movl %eax, (%esp)
 	call exit

@@ -1,33 +1,196 @@
-/* File descriptors: a small table from descriptor to the functions that
- * serve it. Only the console exists for now; files (SVC_FS) will add
- * entries here without changing read() and write(). */
+/* File descriptors: a table per process from descriptor to what it names,
+ * the console or a handle of the file service, and the calls that work on
+ * any descriptor (read, write, close, lseek, ftruncate, fstat). The file
+ * service knows only its handles; which number a program uses for one is
+ * this table's business, so descriptors cost the kernel nothing. */
+#include <files.h>
+#include <string.h>
 #include <ulib.h>
 
 #include "console.h"
+#include "fd.h"
+#include "fsclient.h"
 
-struct fd_ops {
-	int (*read)(void *buf, size_t n);
-	int (*write)(const void *buf, size_t n);
+static struct fd_entry fd_table[OPEN_MAX] = {
+	[STDIN_FILENO] = {.kind = FD_CONSOLE, .flags = O_RDWR},
+	[STDOUT_FILENO] = {.kind = FD_CONSOLE, .flags = O_RDWR},
+	[STDERR_FILENO] = {.kind = FD_CONSOLE, .flags = O_RDWR},
 };
 
-static const struct fd_ops fd_table[] = {
-	[STDIN_FILENO] = { .read = console_read },
-	[STDOUT_FILENO] = { .write = console_write },
-	[STDERR_FILENO] = { .write = console_write },
-};
+struct fd_entry *libc_fd_get(int fd)
+{
+	if (fd < 0 || fd >= OPEN_MAX || fd_table[fd].kind == FD_FREE)
+		return NULL;
+	return &fd_table[fd];
+}
 
-#define FD_COUNT ((int)(sizeof(fd_table) / sizeof(fd_table[0])))
+int libc_fd_lowest_free(void)
+{
+	for (int fd = 0; fd < OPEN_MAX; fd++)
+		if (fd_table[fd].kind == FD_FREE)
+			return fd;
+	return -EMFILE;
+}
+
+void libc_fd_set_file(int fd, uint32_t handle, int flags)
+{
+	if (fd_table[fd].kind != FD_FREE)
+		close(fd);
+	fd_table[fd] = (struct fd_entry){.kind = FD_FILE, .flags = flags, .handle = handle};
+}
+
+void libc_fd_close_all(void)
+{
+	for (int fd = 0; fd < OPEN_MAX; fd++)
+		if (fd_table[fd].kind == FD_FILE)
+			close(fd);
+}
+
+/* Whether an entry was opened for reading, or for writing. */
+static int can_read(const struct fd_entry *e)
+{
+	return (e->flags & O_ACCMODE) != O_WRONLY;
+}
+
+static int can_write(const struct fd_entry *e)
+{
+	return (e->flags & O_ACCMODE) != O_RDONLY;
+}
 
 int read(int fd, void *buf, size_t n)
 {
-	if (fd < 0 || fd >= FD_COUNT || !fd_table[fd].read)
+	struct fd_entry *e = libc_fd_get(fd);
+	struct msg m;
+
+	if (!e || !can_read(e))
 		return -EBADF;
-	return fd_table[fd].read(buf, n);
+	if (e->kind == FD_CONSOLE)
+		return console_read(buf, n);
+	if (n == 0) /* a zero-length grant means "no grant" */
+		return 0;
+	libc_fs_msg(&m, FS_READ, buf, n, GRANT_WRITE);
+	m.w[0] = e->handle;
+	return libc_fs_call(&m);
 }
 
 int write(int fd, const void *buf, size_t n)
 {
-	if (fd < 0 || fd >= FD_COUNT || !fd_table[fd].write)
+	struct fd_entry *e = libc_fd_get(fd);
+	struct msg m;
+
+	if (!e || !can_write(e))
 		return -EBADF;
-	return fd_table[fd].write(buf, n);
+	if (e->kind == FD_CONSOLE)
+		return console_write(buf, n);
+	if (n == 0)
+		return 0;
+	libc_fs_msg(&m, FS_WRITE, buf, n, GRANT_READ);
+	m.w[0] = e->handle;
+	return libc_fs_call(&m);
+}
+
+int write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		int r = write(fd, p, n);
+
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return -EIO; /* no progress: give up rather than spin */
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int close(int fd)
+{
+	struct fd_entry *e = libc_fd_get(fd);
+	struct msg m;
+	int r = 0;
+
+	if (!e)
+		return -EBADF;
+	if (e->kind == FD_FILE) {
+		libc_fs_msg(&m, FS_CLOSE, NULL, 0, 0);
+		m.w[0] = e->handle;
+		r = libc_fs_call(&m);
+	}
+	/* The descriptor is free even if the service failed: it cannot be
+	 * closed twice, and a dead service's handles are gone anyway. */
+	e->kind = FD_FREE;
+	return r < 0 ? r : 0;
+}
+
+int closedir(int fd)
+{
+	return close(fd);
+}
+
+int lseek(int fd, int32_t offset, int whence)
+{
+	struct fd_entry *e = libc_fd_get(fd);
+	struct msg m;
+
+	if (!e)
+		return -EBADF;
+	if (e->kind == FD_CONSOLE)
+		return -ESPIPE;
+	libc_fs_msg(&m, FS_SEEK, NULL, 0, 0);
+	m.w[0] = e->handle;
+	m.w[1] = (uint32_t)offset;
+	m.w[2] = (uint32_t)whence;
+	return libc_fs_call(&m);
+}
+
+int ftruncate(int fd, uint32_t length)
+{
+	struct fd_entry *e = libc_fd_get(fd);
+	struct msg m;
+
+	if (!e || e->kind != FD_FILE || !can_write(e))
+		return e && e->kind == FD_CONSOLE ? -EINVAL : -EBADF;
+	libc_fs_msg(&m, FS_TRUNCATE, NULL, 0, 0);
+	m.w[0] = e->handle;
+	m.w[1] = length;
+	return libc_fs_call(&m);
+}
+
+int fstat(int fd, struct fs_stat *st)
+{
+	struct fd_entry *e = libc_fd_get(fd);
+	struct msg m;
+	int r;
+
+	if (!e)
+		return -EBADF;
+	if (e->kind == FD_CONSOLE) {
+		memset(st, 0, sizeof(*st));
+		st->mode = S_IFCHR | 0620;
+		st->nlink = 1;
+		return 0;
+	}
+	libc_fs_msg(&m, FS_FSTAT, NULL, 0, 0);
+	m.w[0] = e->handle;
+	r = libc_fs_call(&m);
+	if (r >= 0)
+		memcpy(st, m.w, sizeof(*st));
+	return r < 0 ? r : 0;
+}
+
+int readdir(int fd, struct fs_dirent *ent)
+{
+	struct fd_entry *e = libc_fd_get(fd);
+	struct msg m;
+
+	if (!e)
+		return -EBADF;
+	if (e->kind != FD_FILE)
+		return -ENOTDIR;
+	libc_fs_msg(&m, FS_READDIR, ent, sizeof(*ent), GRANT_WRITE);
+	m.w[0] = e->handle;
+	return libc_fs_call(&m);
 }

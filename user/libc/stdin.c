@@ -1,6 +1,7 @@
 /* Line input. The console answers a read with one whole line (it echoes and
- * edits the line itself), so we keep what a caller has not consumed yet in
- * one buffer that getchar() and readline() share. */
+ * edits the line itself), a redirected file with a buffer's worth of bytes;
+ * either way we keep what a caller has not consumed yet in one buffer that
+ * getchar() and readline() share. */
 #include <stdio.h>
 
 static char in_buf[256];

@@ -1,6 +1,6 @@
 /* Formatted output. klib's vcbprintf produces the characters; we collect
- * them in a buffer on the stack and hand the console whole chunks, so a
- * line costs one service call instead of one per character. */
+ * them in a buffer on the stack and hand write() whole chunks, so a line
+ * costs one service call (console or file) instead of one per character. */
 #include <stdio.h>
 
 #define OUT_CHUNK 256
@@ -11,21 +11,6 @@ struct out {
 	size_t len;
 	char buf[OUT_CHUNK];
 };
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		int r = write(fd, p, n);
-
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return -EIO; /* no progress: give up rather than spin */
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
 
 static void out_flush(struct out *o)
 {

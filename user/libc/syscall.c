@@ -3,6 +3,8 @@
  * in ebx ecx edx esi edi, result in eax, other registers preserved). */
 #include <ulib.h>
 
+#include "fd.h"
+
 static inline int trap(int number, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint32_t a5)
 {
 	int result;
@@ -22,6 +24,9 @@ int syscall(int number, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint
 
 void exit(int status)
 {
+	/* The file service would find out once we are gone (it checks for
+	 * dead owners), but only when it looks: tell it now. */
+	libc_fd_close_all();
 	trap(SYS_EXIT, (uint32_t)status, 0, 0, 0, 0);
 	/* Unreachable unless the kernel is broken; never return into crt0. */
 	for (;;)
@@ -38,11 +43,6 @@ int wait(int pid, int *status)
 	if (r >= 0 && status)
 		*status = local;
 	return r;
-}
-
-int spawn(const char *path, const char *const argv[])
-{
-	return trap(SYS_SPAWN, (uint32_t)path, (uint32_t)argv, 0, 0, 0);
 }
 
 int getpid(void)

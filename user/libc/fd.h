@@ -1,0 +1,31 @@
+/* The descriptor table, private to libc: what each descriptor is. fd.c
+ * owns it; open.c, dir.c and start.c fill entries. */
+#ifndef LIBC_FD_H
+#define LIBC_FD_H
+
+#include <files.h>
+
+enum fd_kind {
+	FD_FREE = 0,
+	FD_CONSOLE, /* reads lines from, and writes to, the console service */
+	FD_FILE,    /* a handle of the file service: a file or a directory */
+};
+
+struct fd_entry {
+	enum fd_kind kind;
+	int flags;       /* the O_* flags it was opened with */
+	uint32_t handle; /* FD_FILE: the file service's handle */
+};
+
+/* The entry of an open descriptor, or NULL (the caller answers -EBADF). */
+struct fd_entry *libc_fd_get(int fd);
+/* The lowest free descriptor, or -EMFILE. */
+int libc_fd_lowest_free(void);
+/* Makes fd (which the caller checked is in range) a file service handle,
+ * closing what it was before. */
+void libc_fd_set_file(int fd, uint32_t handle, int flags);
+/* Closes every file service handle: exit() calls it, so that the file
+ * service learns at once that they are free. */
+void libc_fd_close_all(void);
+
+#endif
