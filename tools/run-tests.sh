@@ -120,6 +120,24 @@ for k in $KERNELS; do
 	fi
 done
 
+# A disk that is not ext2 must be refused at mount, with every kernel
+# still running: zeros, then bytes that are random but the same every run.
+if [ -f tests/guest/baddisk.txt ]; then
+	for k in $KERNELS; do
+		for kind in zeros noise; do
+			if [ $kind = zeros ]; then
+				dd if=/dev/zero of="$tmp/bad.img" bs=1024 count=4096 2>/dev/null
+			else
+				LC_ALL=C awk 'BEGIN { srand(7); for (i = 0; i < 262144; i++)
+					printf "%c", int(rand() * 256) }' </dev/null >"$tmp/bad.img"
+			fi
+			run "bad disk ($kind) $k" python3 tools/guest-test.py --kernel "$k" \
+				--iso "build/$k/os.iso" --tests tests/guest/baddisk.txt \
+				--qemu-args "-drive file=$tmp/bad.img,format=raw,if=ide,index=0,media=disk"
+		done
+	done
+fi
+
 # What runs in ring 0, counted from the build (make tcb), and checked.
 case " $KERNELS " in *" mono "*)
 	case " $KERNELS " in *" micro "*)
