@@ -145,6 +145,7 @@ bochs: iso
 
 # --- Tests ------------------------------------------------------------------
 include tests/host/host.mk
+include bench/bench.mk
 
 # The guest tests run on a fresh copy of the disk image, never on it.
 test: $(DEPS_STAMP)

@@ -12,6 +12,7 @@
 #   KERNELS="mono micro"   kernels to test (build/<kernel>/os.iso)
 #   BOCHS=0                skip the Bochs runs (they are on by default)
 #   HOST=0                 skip the host unit tests
+#   BENCH=0                skip the quick benchmark run and its check
 #   MEASURE="nullcall nullipc"  programs guest-test.py measures under -icount
 #                          (MEASURE= for none)
 #   GUEST_TEST_ARGS=...    extra options for guest-test.py, e.g.
@@ -144,6 +145,12 @@ case " $KERNELS " in *" mono "*)
 		run tcb python3 tools/tcb.py --check build/mono build/micro ;;
 	esac ;;
 esac
+
+# make bench QUICK=1 on both kernels, and a check of what it wrote.
+if [ "${BENCH:-1}" != 0 ]; then
+	run "bench (QUICK=1)" sh -c 'make --no-print-directory bench QUICK=1 &&
+		python3 tools/bench.py --check build/bench'
+fi
 
 if [ "$BOCHS" != 0 ]; then
 	for k in $KERNELS; do
