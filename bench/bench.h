@@ -149,6 +149,55 @@ static inline __attribute__((noreturn, format(printf, 1, 2))) void bench_fail(co
  * The whole 64-bit counter: a 1 MiB transfer or the macro workload can last
  * longer than 2^32 host cycles (about 1.5 s). No lfence or rdtscp: the
  * emulated CPU may lack them, and under -icount the count is exact anyway. */
+/* One trap timed by the time-stamp counter: rdtsc; mov eax,esi; mov $nr,eax;
+ * int $0x80; rdtsc, with ebx and ecx as the call's first two arguments.
+ * bench_time_none() is the same region without the int: its minimum is the
+ * overhead to subtract, so that what remains is the trap, the kernel's
+ * work and the iret. Only the low half of the counter is kept: the region
+ * is short, and an unsigned difference survives a wrap. No lfence: the
+ * emulated CPU may lack SSE2, and under -icount the counter is exact. */
+static inline uint32_t bench_time_trap(uint32_t nr, uint32_t ebx, uint32_t ecx)
+{
+	uint32_t start, end;
+
+	asm volatile("rdtsc\n\t"
+		     "movl %%eax, %%esi\n\t"
+		     "movl %%edi, %%eax\n\t"
+		     "int $0x80\n\t"
+		     "rdtsc"
+		     : "=a"(end), "=S"(start), "+b"(ebx), "+c"(ecx)
+		     : "D"(nr)
+		     : "edx", "memory");
+	return end - start;
+}
+
+static inline uint32_t bench_time_none(uint32_t nr)
+{
+	uint32_t start, end;
+
+	asm volatile("rdtsc\n\t"
+		     "movl %%eax, %%esi\n\t"
+		     "movl %%edi, %%eax\n\t"
+		     "rdtsc"
+		     : "=a"(end), "=S"(start)
+		     : "D"(nr)
+		     : "edx", "memory");
+	return end - start;
+}
+
+/* The least overhead of the region, over many tries. */
+static inline uint32_t bench_time_base(uint32_t nr)
+{
+	uint32_t base = ~0u;
+
+	for (int i = 0; i < 200; i++) {
+		uint32_t t = bench_time_none(nr);
+
+		base = t < base ? t : base;
+	}
+	return base;
+}
+
 static inline uint64_t bench_rdtsc(void)
 {
 	uint32_t lo, hi;

@@ -18,41 +18,12 @@
  * processes (the shell, init, servers) are all blocked meanwhile; a timer
  * tick or the reincarnation server's alarm on micro can land in a sample,
  * which shows in p90, not in the median. */
-static inline uint32_t time_yield(void)
-{
-	uint32_t start, end;
-
-	asm volatile("rdtsc\n\t"
-		     "movl %%eax, %%esi\n\t"
-		     "movl %[nr], %%eax\n\t"
-		     "int $0x80\n\t"
-		     "rdtsc"
-		     : "=a"(end), "=S"(start)
-		     : [nr] "i"(SYS_YIELD)
-		     : "edx", "memory");
-	return end - start;
-}
-
-static inline uint32_t time_nothing(void)
-{
-	uint32_t start, end;
-
-	asm volatile("rdtsc\n\t"
-		     "movl %%eax, %%esi\n\t"
-		     "movl %[nr], %%eax\n\t"
-		     "rdtsc"
-		     : "=a"(end), "=S"(start)
-		     : [nr] "i"(SYS_YIELD)
-		     : "edx", "memory");
-	return end - start;
-}
-
 #define WARMUP 100
 
 int main(int argc, char **argv)
 {
 	uint64_t *v = bench_samples();
-	uint32_t base = ~0u;
+	uint32_t base;
 	int i = bench_args(argc, argv);
 	int runs = bench_pick(2000, 500);
 
@@ -65,17 +36,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	for (int k = 0; k < 200; k++) {
-		uint32_t t = time_nothing();
-
-		base = t < base ? t : base;
-	}
+	base = bench_time_base(SYS_YIELD);
 
 	/* Alone. */
 	for (int k = 0; k < WARMUP; k++)
-		time_yield();
+		bench_time_trap(SYS_YIELD, 0, 0);
 	for (int k = 0; k < runs; k++) {
-		uint32_t t = time_yield();
+		uint32_t t = bench_time_trap(SYS_YIELD, 0, 0);
 
 		v[k] = t > base ? t - base : 0;
 	}
@@ -93,9 +60,9 @@ int main(int argc, char **argv)
 		bench_fail("spawn the partner: %s", strerror(pid));
 	/* The first yields let the partner start up and reach its loop. */
 	for (int k = 0; k < WARMUP; k++)
-		time_yield();
+		bench_time_trap(SYS_YIELD, 0, 0);
 	for (int k = 0; k < runs; k++) {
-		uint32_t t = time_yield();
+		uint32_t t = bench_time_trap(SYS_YIELD, 0, 0);
 
 		v[k] = (t > base ? t - base : 0) / 2;
 	}

@@ -4,36 +4,12 @@
 /* SYS_CALL of an empty message to the null service, which answers at once.
  * mono: a trap and a direct call of the null component's handler under its
  * lock. micro: a trap, an IPC call to the null server (a switch of address
- * space), its reply (and the switch back). The region and its baseline are
- * those of user/tests/nullipc.c. */
-static inline uint32_t time_call(struct msg *m)
+ * space), its reply (and the switch back). The region is
+ * bench_time_trap's (bench.h). */
+static inline uint32_t time_ping(struct msg *m)
 {
-	uint32_t start, end;
-
-	m->type = MSG_PING;
-	asm volatile("rdtsc\n\t"
-		     "movl %%eax, %%esi\n\t"
-		     "movl %[nr], %%eax\n\t"
-		     "int $0x80\n\t"
-		     "rdtsc"
-		     : "=a"(end), "=S"(start)
-		     : [nr] "i"(SYS_CALL), "b"(SVC_NULL), "c"(m)
-		     : "edx", "memory");
-	return end - start;
-}
-
-static inline uint32_t time_nothing(void)
-{
-	uint32_t start, end;
-
-	asm volatile("rdtsc\n\t"
-		     "movl %%eax, %%esi\n\t"
-		     "movl %[nr], %%eax\n\t"
-		     "rdtsc"
-		     : "=a"(end), "=S"(start)
-		     : [nr] "i"(SYS_CALL)
-		     : "edx", "memory");
-	return end - start;
+	m->type = MSG_PING; /* the reply overwrote it */
+	return bench_time_trap(SYS_CALL, SVC_NULL, (uint32_t)m);
 }
 
 int main(int argc, char **argv)
@@ -42,7 +18,7 @@ int main(int argc, char **argv)
 	 * take the kernels' slower copy path). */
 	static struct msg m __attribute__((aligned(64)));
 	uint64_t *v = bench_samples();
-	uint32_t base = ~0u;
+	uint32_t base;
 	int runs, r;
 
 	bench_args(argc, argv);
@@ -53,15 +29,11 @@ int main(int argc, char **argv)
 		bench_skip("no null service");
 	if (r != 0)
 		bench_fail("the null service answered %d", r);
-	for (int i = 0; i < 200; i++) {
-		uint32_t t = time_nothing();
-
-		base = t < base ? t : base;
-	}
+	base = bench_time_base(SYS_CALL);
 	for (int i = 0; i < 100; i++)
-		time_call(&m);
+		time_ping(&m);
 	for (int i = 0; i < runs; i++) {
-		uint32_t t = time_call(&m);
+		uint32_t t = time_ping(&m);
 
 		v[i] = t > base ? t - base : 0;
 	}

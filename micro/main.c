@@ -5,7 +5,6 @@
 #include "abi/errno.h"
 #include "abi/syscall.h"
 #include "flavour.h"
-#include "initrd.h"
 #include "kernel.h"
 #include "micro.h"
 #include "proc.h"
@@ -27,21 +26,10 @@ void flavour_start(void)
 		if (server_start(NULL, m->name + 4, P2V(m->start), m->end - m->start))
 			servers_unregistered++;
 	}
-	const void *image;
-	uint32_t size;
-	if (initrd_find("/bin/init", &image, &size) < 0)
-		panic("no /bin/init in the initial ramdisk");
-	static const char *const argv[] = {"init", NULL};
-	static const struct spawn_args a = {argv, 1, NULL, 0};
-	int err;
-	struct proc *p = proc_create_user("init", image, size, &a, &err);
-	if (!p)
-		panic("cannot start init (error %d)", err);
-	initproc = p;
+	proc_start_init();
 	for (struct proc *q = procs; q < procs + NPROC; q++)
 		if (q->flags & PROC_F_SERVER)
-			q->ppid = p->pid; /* init reaps dead servers */
-	sched_ready(p);
+			q->ppid = initproc->pid; /* init reaps dead servers */
 }
 
 int32_t flavour_call(struct trapframe *tf)

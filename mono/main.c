@@ -3,7 +3,6 @@
  * the message names the component. That contrast with micro is the lesson. */
 #include "abi/syscall.h"
 #include "flavour.h"
-#include "initrd.h"
 #include "kernel.h"
 #include "mono.h"
 #include "proc.h"
@@ -15,18 +14,7 @@ void flavour_start(void)
 {
 	/* init first, so it is pid 1; it blocks on the console until the
 	 * console's thread has run init. */
-	const void *image;
-	uint32_t size;
-	if (initrd_find("/bin/init", &image, &size) < 0)
-		panic("no /bin/init in the initial ramdisk");
-	static const char *const argv[] = {"init", NULL};
-	static const struct spawn_args a = {argv, 1, NULL, 0};
-	int err;
-	struct proc *p = proc_create_user("init", image, size, &a, &err);
-	if (!p)
-		panic("cannot start init (error %d)", err);
-	initproc = p;
-	sched_ready(p);
+	proc_start_init();
 	mono_components_start();
 }
 

@@ -3,7 +3,7 @@
 
     python3 tools/guest-test.py --kernel mono --iso build/mono/os.iso \
         --tests tests/guest/tests.txt [--timeout-boot 60] [--timeout-test 60] \
-        [--measure nullcall]
+        [--measure bench_null]
 
 Each line of the tests file is name<TAB>command<TAB>regex[<TAB>exit=N]. The
 command is typed at the "$ " prompt; the test passes when the regex is found in
@@ -456,8 +456,9 @@ class Runner:
             self.ok(name)
 
     def measure(self, names):
-        """Boot under -icount and run each benchmark once: its MEASURE lines
-        are reported, not judged; only a failure to run counts."""
+        """Boot under -icount and run each benchmark once (bench/bench_*,
+        with QUICK-sized runs): its BENCH lines are reported, not judged;
+        only a failure to run counts."""
         t = self.boot(icount=True)
         if t is None:
             for n in names:
@@ -465,12 +466,12 @@ class Runner:
             return
         for n in names:
             self.log.mark("measure %s" % n)
-            what, out = self.run_command(n, self.args.timeout_test)
-            lines = [l for l in out.split("\n") if l.startswith("MEASURE ")]
+            what, out = self.run_command(n + " -q -u insn", self.args.timeout_test)
+            lines = [l for l in out.split("\n") if l.startswith("BENCH ")]
             bad = [l for l in out.split("\n") if l.startswith("FAIL")]
             for l in lines:
                 self.note("measure: %s %s (icount: 1 tick = 1 guest instruction)"
-                          % (self.k, l[len("MEASURE "):].strip()))
+                          % (self.k, l[len("BENCH "):].strip()))
             if what == "timeout":
                 self.fail("measure/" + n, "timeout: no prompt within %.0f s" % self.waited, out)
             elif what == "exit":
@@ -478,7 +479,7 @@ class Runner:
             elif bad:
                 self.fail("measure/" + n, "FAIL line: %s" % bad[0], out)
             elif not lines:
-                self.fail("measure/" + n, "no MEASURE line in its output", out)
+                self.fail("measure/" + n, "no BENCH line in its output", out)
             if what != "prompt":
                 self.stop()
                 rest = names[names.index(n) + 1:]
@@ -541,7 +542,7 @@ def main():
     p.add_argument("--timeout-total", type=float, default=1200.0, metavar="S",
                    help="hard cap for the whole run (default 1200 s)")
     p.add_argument("--measure", action="append", default=[], metavar="NAME",
-                   help="run NAME once more under -icount and report its MEASURE lines")
+                   help="run the benchmark NAME once more under -icount and report its BENCH lines")
     p.add_argument("--log", help="serial log (default build/KERNEL/guest-test.log)")
     p.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-i386"))
     p.add_argument("--qemu-args", action="append", default=[], metavar="ARGS",

@@ -13,7 +13,7 @@
 #   BOCHS=0                skip the Bochs runs (they are on by default)
 #   HOST=0                 skip the host unit tests
 #   BENCH=0                skip the quick benchmark run and its check
-#   MEASURE="nullcall nullipc"  programs guest-test.py measures under -icount
+#   MEASURE="bench_null bench_ipc"  benchmarks guest-test.py runs under -icount
 #                          (MEASURE= for none)
 #   GUEST_TEST_ARGS=...    extra options for guest-test.py, e.g.
 #                          "--timeout-test 120"
@@ -28,7 +28,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 KERNELS=${KERNELS:-mono micro}
 BOCHS=${BOCHS:-1}
-MEASURE=${MEASURE-nullcall nullipc}
+MEASURE=${MEASURE-bench_null bench_ipc}
 GUEST_TEST_ARGS=${GUEST_TEST_ARGS:-}
 DISK=${DISK-build/disk.img}
 

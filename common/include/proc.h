@@ -80,6 +80,8 @@ struct spawn_args {
 struct proc *proc_create_user(const char *name, const void *image, uint32_t size,
 			      const struct spawn_args *a, int *err);
 struct proc *proc_by_pid(int pid);
+/* Starts /bin/init from the initial ramdisk and makes it initproc. */
+void proc_start_init(void);
 /* Ends the current process: wakes its parent, gives its children to init. */
 __attribute__((noreturn)) void proc_exit(int status);
 /* Reaps a zombie child; pid -1 for any. Blocks. */

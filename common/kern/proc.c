@@ -5,6 +5,7 @@
 #include "cpu.h"
 #include "elf.h"
 #include "flavour.h"
+#include "initrd.h"
 #include "kernel.h"
 #include "proc.h"
 
@@ -259,4 +260,20 @@ int proc_wait(int pid, int *status)
 			return -ECHILD;
 		sleep_on(current);
 	}
+}
+
+void proc_start_init(void)
+{
+	const void *image;
+	uint32_t size;
+	if (initrd_find("/bin/init", &image, &size) < 0)
+		panic("no /bin/init in the initial ramdisk");
+	static const char *const argv[] = {"init", NULL};
+	static const struct spawn_args a = {argv, 1, NULL, 0};
+	int err;
+	struct proc *p = proc_create_user("init", image, size, &a, &err);
+	if (!p)
+		panic("cannot start init (error %d)", err);
+	initproc = p;
+	sched_ready(p);
 }

@@ -17,6 +17,7 @@
 #include "abi/msg.h"
 #include "abi/syscall.h"
 #include "klib.h"
+#include "ulib.h"
 
 #define HEARTBEAT_MS     250
 #define HANG_MS          2000
@@ -26,12 +27,8 @@
 static uint32_t restarts[SVC_MAX], quick_deaths[SVC_MAX], started_ms[SVC_MAX], total;
 static int given_up[SVC_MAX];
 
-static int32_t sc(uint32_t nr, uint32_t a, uint32_t b)
-{
-	int32_t r;
-	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a), "c"(b) : "memory");
-	return r;
-}
+/* A server call with up to two arguments, through libc's trap. */
+#define sc(nr, a, b) syscall((nr), (uint32_t)(a), (uint32_t)(b), 0, 0, 0)
 
 static void say(const char *fmt, ...)
 {

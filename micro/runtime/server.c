@@ -16,15 +16,8 @@ extern const struct component *const __start_components[], *const __stop_compone
 static int deferred;      /* the handler called defer() for this request */
 static uint32_t irq_seen; /* lines that fired while no irq_wait was waiting */
 
-static int32_t sc(uint32_t nr, uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
-{
-	int32_t r;
-	__asm__ volatile("int $0x80"
-			 : "=a"(r)
-			 : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
-			 : "memory");
-	return r;
-}
+/* Every server call is a plain trap, inline: this loop is the IPC path. */
+#define sc(nr, a, b, c, d, e) syscall_trap((nr), (a), (b), (c), (d), (e))
 
 int call(int service, struct msg *m)
 {

@@ -76,6 +76,21 @@ int write_all(int fd, const void *buf, size_t n);
  * Unused arguments may be anything. */
 int syscall(int number, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint32_t a5);
 
+/* The trap itself, inline, for hot paths (the micro server runtime's
+ * receive loop) and for libc's own wrappers: abi/syscall.h's convention,
+ * with "memory" because the kernel may read or write any buffer passed. */
+static inline int syscall_trap(int number, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4,
+			       uint32_t a5)
+{
+	int result;
+
+	asm volatile("int $0x80"
+		     : "=a"(result)
+		     : "a"(number), "b"(a1), "c"(a2), "d"(a3), "S"(a4), "D"(a5)
+		     : "memory");
+	return result;
+}
+
 /* 0 if p is a valid pointer result, else the -errno it encodes. */
 static inline int ptr_err(const void *p)
 {

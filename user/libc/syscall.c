@@ -1,21 +1,11 @@
 /* The system call wrappers: every entry into the kernel goes through
- * trap() below, following abi/syscall.h (int 0x80, number in eax, arguments
+ * syscall_trap() (ulib.h), following abi/syscall.h (int 0x80, number in eax, arguments
  * in ebx ecx edx esi edi, result in eax, other registers preserved). */
 #include <ulib.h>
 
 #include "fd.h"
 
-static inline int trap(int number, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint32_t a5)
-{
-	int result;
-
-	/* "memory": the kernel may read or write any buffer we passed. */
-	asm volatile("int $0x80"
-		     : "=a"(result)
-		     : "a"(number), "b"(a1), "c"(a2), "d"(a3), "S"(a4), "D"(a5)
-		     : "memory");
-	return result;
-}
+#define trap syscall_trap
 
 int syscall(int number, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint32_t a5)
 {
