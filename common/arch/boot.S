@@ -51,9 +51,13 @@ _start:
 	movl %ecx, %cr4
 	movl $(boot_pgdir - KERNBASE), %ecx
 	movl %ecx, %cr3
-	/* PG and WP: WP so that ring 0 honours read-only pages too. */
+	/* PG and WP: WP so that ring 0 honours read-only pages too. EM: no
+	 * thread's FPU state is saved, so x87 and SSE instructions must trap
+	 * (#NM, #UD) and kill their program rather than corrupt another's
+	 * registers (SDM 3A 2.5, 13.1). Everything is built without them. */
 	movl %cr0, %ecx
-	orl $0x80010000, %ecx
+	orl $0x80010004, %ecx
+	andl $~0x2, %ecx
 	movl %ecx, %cr0
 	lea higher_half, %ecx
 	jmp *%ecx

@@ -1,4 +1,4 @@
-/* fault: crash on purpose: fault null|kwrite|priv|div|ud|stack */
+/* fault: crash on purpose: fault null|kwrite|priv|div|ud|fpu|stack */
 #include <stdio.h>
 #include <string.h>
 #include <ulib.h>
@@ -47,6 +47,14 @@ static void undefined(void)
 	asm volatile("ud2");
 }
 
+/* The kernels keep no FPU state, so CR0.EM makes x87 instructions trap
+ * (device not available) instead of sharing one FPU between programs. */
+static void fpu(void)
+{
+	printf("executing fld1\n");
+	asm volatile("fld1");
+}
+
 /* Each level keeps a frame of over 256 bytes alive across the call, so
  * this can become neither a loop nor a tail call. */
 static int recurse(int depth)
@@ -69,8 +77,9 @@ static const struct fault {
 	const char *name;
 	void (*cause)(void);
 } faults[] = {
-	{ "null", read_null }, { "kwrite", write_kernel }, { "priv", privileged },
-	{ "div", divide },     { "ud", undefined },	   { "stack", overflow_stack },
+	{"null", read_null},       {"kwrite", write_kernel}, {"priv", privileged},
+	{"div", divide},           {"ud", undefined},        {"fpu", fpu},
+	{"stack", overflow_stack},
 };
 
 int main(int argc, char **argv)
@@ -82,6 +91,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	dprintf(STDERR_FILENO, "usage: fault null|kwrite|priv|div|ud|stack\n");
+	dprintf(STDERR_FILENO, "usage: fault null|kwrite|priv|div|ud|fpu|stack\n");
 	return 2;
 }
