@@ -155,7 +155,7 @@ test: $(DEPS_STAMP)
 	$(Q)DISK=$(DISK) sh tools/run-tests.sh
 
 guest-tests: iso disk-update
-	$(Q)HOST=0 BOCHS=0 KERNELS=$(KERNEL) DISK=$(DISK) sh tools/run-tests.sh
+	$(Q)HOST=0 BOCHS=0 BENCH=0 KERNELS=$(KERNEL) DISK=$(DISK) sh tools/run-tests.sh
 
 # Lines of C and assembly that run in ring 0, per kernel, by folder; read
 # from the linked images' debug information, not from a list.

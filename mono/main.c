@@ -26,6 +26,14 @@ void flavour_tick(struct trapframe *tf)
 	if (cx->comp && ticks - cx->since > WATCHDOG_TICKS)
 		panic("component %s hung: no return for %u ms (watchdog)", cx->comp->c->name,
 		      (ticks - cx->since) * 1000 / HZ);
+	/* A component waiting for an interrupt that never comes holds its
+	 * lock (and its callers) forever: in mono that is a hung kernel too. */
+	for (int i = 1; i < SVC_MAX; i++) {
+		struct mcomp *mc = &mcomps[i];
+		if (mc->irq_waiting && ticks - mc->irq_wait_since > WATCHDOG_TICKS)
+			panic("component %s hung: no interrupt for %u ms (watchdog)", mc->c->name,
+			      (ticks - mc->irq_wait_since) * 1000 / HZ);
+	}
 }
 
 void flavour_kernel_fault(struct trapframe *tf)

@@ -14,11 +14,12 @@ struct proc;
 
 struct mcomp {
 	const struct component *c;
-	int locked;           /* the component's sleep lock */
-	int waiters;          /* threads sleeping for the lock */
-	int ready;            /* init has finished */
-	uint32_t irq_fired;   /* lines that fired and were not yet handled */
-	uint32_t irq_waiting; /* lines a handler blocks on in irq_wait */
+	int locked;              /* the component's sleep lock */
+	int waiters;             /* threads sleeping for the lock */
+	int ready;               /* init has finished */
+	uint32_t irq_fired;      /* lines that fired and were not yet handled */
+	uint32_t irq_waiting;    /* lines a handler blocks on in irq_wait */
+	uint32_t irq_wait_since; /* tick the current irq_wait began */
 	struct proc *irq_thread;
 };
 

@@ -143,7 +143,9 @@ int irq_wait(int line)
 		return -EPERM;
 	}
 	mc->irq_waiting |= 1u << line;
-	/* Waiting is not hanging: the watchdog's clock restarts after it. */
+	mc->irq_wait_since = ticks;
+	/* Waiting is not spinning: the watchdog's clock restarts after it
+	 * (flavour_tick times the wait itself). */
 	while (!(mc->irq_fired & (1u << line)))
 		sleep_on(&mc->irq_fired);
 	comp_ctx_of(current)->since = ticks;

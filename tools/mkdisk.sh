@@ -18,7 +18,8 @@ if [ "$mode" = fresh ] || [ ! -f "$img" ]; then
 	rm -rf "$stage"
 	mkdir -p "$stage/bin" "$stage/docs" "$stage/work"
 	cp "$bindir"/* "$stage/bin/"
-	for f in README.md docs/*.md; do
+	cp README.md "$stage/README.md"
+	for f in docs/*.md; do
 		[ -f "$f" ] && cp "$f" "$stage/docs/"
 	done
 	printf 'Hello from the disk. This file was put here by tools/mkdisk.sh.\n' >"$stage/hello.txt"

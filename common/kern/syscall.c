@@ -201,9 +201,11 @@ static int32_t sys_ps(struct trapframe *tf)
 static int32_t sys_poweroff(struct trapframe *tf)
 {
 	/* The code reaches QEMU's exit status as (code << 1) | 1; 0 is a
-	 * clean poweroff, 1 is what a panic uses. */
+	 * clean poweroff, 1 is what a panic uses. The kernel flushes nothing:
+	 * the file service's cache is its own, and /bin/poweroff asks it to
+	 * sync first (a kernel of servers cannot wait on one here). */
 	int code = (int)(tf->ebx & 0x7F);
-	kprintf("poweroff: flushing and stopping the machine\n");
+	kprintf("poweroff: stopping the machine\n");
 	flavour_poweroff();
 	machine_poweroff(code);
 }

@@ -50,8 +50,15 @@ int grant_write_deferred(reply_token t, uint32_t off, const void *src, uint32_t 
 	return sc(SYS_GRANT_COPY, t, off, (uint32_t)src, len, GRANT_WRITE);
 }
 
+/* An interrupt that arrived as a notification while the server was
+ * waiting for requests is remembered in irq_seen, so that a later irq_wait
+ * for it returns at once rather than wait for one that already came. */
 int irq_wait(int line)
 {
+	if (irq_seen & (1u << line)) {
+		irq_seen &= ~(1u << line);
+		return 0;
+	}
 	return sc(SYS_IRQ_WAIT, (uint32_t)line, 0, 0, 0, 0);
 }
 

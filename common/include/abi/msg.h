@@ -34,8 +34,8 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
  * capability for it; user programs get the public ones (SVC_PUBLIC_MASK). */
 #define SVC_CONSOLE 1 /* console: serial, VGA text, PS/2 keyboard */
 #define SVC_NULL    2 /* answers every request at once; for benchmarks */
-#define SVC_FS      3 /* files (a later issue) */
-#define SVC_NET     4 /* network (a later issue) */
+#define SVC_FS      3 /* files: the ext2 file service */
+#define SVC_NET     4 /* network (not built yet) */
 #define SVC_ATA     5 /* disk driver (private) */
 #define SVC_RS      6 /* reincarnation server (micro) / fault control */
 #define SVC_MAX     16
