@@ -3,7 +3,9 @@
  *
  * Open files are handles in a table of NHANDLE; each belongs to the
  * process that opened it (the request's sender) and names nothing for any
- * other. A process that dies without closing leaves its handles behind;
+ * other. A handle's number carries this instance's epoch above the slot:
+ * after the service is restarted (micro), a number handed out by the old
+ * instance is -EBADF, not silently some new file that took its slot. A process that dies without closing leaves its handles behind;
  * when the table is full, those of dead owners are reclaimed before the
  * answer is -EMFILE.
  *
@@ -27,6 +29,9 @@ struct handle {
 };
 
 static struct handle handles[NHANDLE];
+static uint32_t epoch; /* this instance's, set at init; never 0 */
+
+#define HANDLE_SLOT_BITS 8
 static char pathbuf[2 * FS_PATH_MAX + 1]; /* "old\0new\0" for rename and link */
 static uint32_t last_sync;
 
@@ -44,7 +49,7 @@ static int new_handle(uint32_t owner, struct inode *ip, uint32_t flags)
 			if (!h->ip) {
 				*h = (struct handle){ip, owner, flags & (O_ACCMODE | O_APPEND), 0,
 						     0};
-				return i;
+				return (int)(epoch << HANDLE_SLOT_BITS) | i;
 			}
 		}
 		/* Full: take back what dead processes left open. */
@@ -57,8 +62,9 @@ static int new_handle(uint32_t owner, struct inode *ip, uint32_t flags)
 
 static struct handle *get_handle(const struct msg *m)
 {
-	uint32_t i = m->w[0];
-	if (i >= NHANDLE || !handles[i].ip || handles[i].owner != m->sender)
+	uint32_t i = m->w[0] & ((1u << HANDLE_SLOT_BITS) - 1);
+	if (m->w[0] >> HANDLE_SLOT_BITS != epoch || i >= NHANDLE || !handles[i].ip ||
+	    handles[i].owner != m->sender)
 		return NULL;
 	return &handles[i];
 }
@@ -301,6 +307,10 @@ static int fs_init(void)
 {
 	memset(handles, 0, sizeof(handles));
 	last_sync = comp_uptime_ms();
+	/* The start time in ms, modulo 2^15: two instances share an epoch
+	 * only if they started a multiple of 32.768 s apart, and a handle
+	 * stays a positive int. */
+	epoch = (last_sync & 0x7FFF) + 1;
 	fs_mount();
 	return 0; /* never fail: mono panics on that; requests answer -EIO instead */
 }

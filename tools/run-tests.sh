@@ -109,6 +109,7 @@ for k in $KERNELS; do
 	if fresh_disk; then
 		qemu_disk="-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk"
 		[ -f tests/guest/fs.txt ] && cat tests/guest/fs.txt >>"$list"
+		[ -f "tests/guest/$k-fs.txt" ] && cat "tests/guest/$k-fs.txt" >>"$list"
 	fi
 	# $measure_args and $GUEST_TEST_ARGS are option lists: split on purpose.
 	# shellcheck disable=SC2086
