@@ -140,8 +140,8 @@ qemu-gdb: iso disk-update
 gdb:
 	gdb -q -ex 'file $(B)/kernel.elf' -x tools/gdbinit
 
-bochs: iso
-	$(Q)sh tools/bochs.sh $(B)/os.iso
+bochs: iso disk-update
+	$(Q)sh tools/bochs.sh $(B)/os.iso --disk $(DISK)
 
 # --- Tests ------------------------------------------------------------------
 include tests/host/host.mk
