@@ -118,6 +118,11 @@ static inline int bench_sizes(int argc, char **argv, int first, const uint32_t *
 }
 
 /* The largest of n sizes. */
+/* bench_sizes over two arrays, counting them itself. */
+#define BENCH_SIZES(argc, argv, first, full, quick, out)                                           \
+	bench_sizes((argc), (argv), (first), (full), sizeof(full) / sizeof((full)[0]), (quick),    \
+		    sizeof(quick) / sizeof((quick)[0]), (out))
+
 static inline uint32_t bench_largest(const uint32_t *s, int n)
 {
 	uint32_t m = 0;

@@ -40,8 +40,7 @@ int main(int argc, char **argv)
 	uint64_t overhead = bench_overhead();
 	uint32_t sizes[BENCH_MAX_SIZES];
 	int first = bench_args(argc, argv);
-	int nsizes = bench_sizes(argc, argv, first, full, sizeof(full) / sizeof(full[0]), quick,
-				 sizeof(quick) / sizeof(quick[0]), sizes);
+	int nsizes = BENCH_SIZES(argc, argv, first, full, quick, sizes);
 	uint32_t largest = bench_largest(sizes, nsizes);
 
 	if (largest > MAX_SIZE)

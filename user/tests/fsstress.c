@@ -5,6 +5,8 @@
 
 #include "check.h"
 
+#include "pattern.h"
+
 /* What it does: creates, appends to, rewrites, truncates, overwrites,
  * renames and deletes files, and makes, moves and removes directories,
  * all under ROOT, chosen by a pseudo-random generator with a fixed seed.
@@ -69,29 +71,10 @@ static uint32_t below(uint32_t n)
 	return n ? random32() % n : 0;
 }
 
-static uint8_t pattern(uint32_t key, uint32_t off)
-{
-	uint32_t x = (off >> 2) * 0x9E3779B1u + key * 0x85EBCA77u;
-
-	x ^= x >> 15;
-	x *= 0x2C1B3C6Du;
-	x ^= x >> 12;
-	return (uint8_t)(x >> (8 * (off & 3)));
-}
-
-static uint32_t fnv1a(uint32_t h, const uint8_t *p, uint32_t n)
-{
-	while (n--) {
-		h ^= *p++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 /* What the model says the checksum of a file is. */
 static uint32_t model_checksum(const struct file *f)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = FNV1A_INIT;
 
 	for (uint32_t off = 0; off < f->size; off++) {
 		h ^= pattern(f->key, off);

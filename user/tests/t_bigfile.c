@@ -5,6 +5,8 @@
 
 #include "check.h"
 
+#include "pattern.h"
+
 #define PATH "/t_bigfile.dat"
 #define SIZE (3u << 19) /* 1.5 MiB: with 1 KiB blocks, past 12 + 256 blocks */
 /* Odd chunk sizes, different for writing and reading, so that requests
@@ -12,36 +14,11 @@
 #define WRITE_CHUNK 3001
 #define READ_CHUNK  4999
 
-/* The byte at offset off: a hash of the 4-byte word it lies in, so that a
- * block written at the wrong place or twice shows up, unlike with a
- * repeating pattern. */
-static uint8_t pattern(uint32_t off)
-{
-	uint32_t x = (off >> 2) * 0x9E3779B1u;
-
-	x ^= x >> 15;
-	x *= 0x85EBCA77u;
-	x ^= x >> 13;
-	return (uint8_t)(x >> (8 * (off & 3)));
-}
-
-/* FNV-1a, 32 bits: the checksum tools/check-disk.py uses too. */
-static uint32_t fnv1a(uint32_t h, const uint8_t *p, uint32_t n)
-{
-	while (n--) {
-		h ^= *p++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
-#define FNV_START 2166136261u
-
 static uint8_t buf[READ_CHUNK > WRITE_CHUNK ? READ_CHUNK : WRITE_CHUNK];
 
 static uint32_t write_file(void)
 {
-	uint32_t sum = FNV_START;
+	uint32_t sum = FNV1A_INIT;
 	int fd = open(PATH, O_WRONLY | O_CREAT | O_TRUNC);
 
 	if (fd < 0)
@@ -50,7 +27,7 @@ static uint32_t write_file(void)
 		uint32_t n = SIZE - off < WRITE_CHUNK ? SIZE - off : WRITE_CHUNK;
 
 		for (uint32_t i = 0; i < n; i++)
-			buf[i] = pattern(off + i);
+			buf[i] = pattern(0, off + i);
 		int r = write_all(fd, buf, n);
 
 		if (r < 0)
@@ -64,16 +41,16 @@ static uint32_t write_file(void)
 
 static uint32_t read_file(void)
 {
-	uint32_t sum = FNV_START, off = 0;
+	uint32_t sum = FNV1A_INIT, off = 0;
 	int fd = open(PATH, O_RDONLY), n;
 
 	if (fd < 0)
 		fail("open " PATH ": %s", strerror(fd));
 	while ((n = read(fd, buf, READ_CHUNK)) > 0) {
 		for (int i = 0; i < n; i++)
-			if (buf[i] != pattern(off + (uint32_t)i))
+			if (buf[i] != pattern(0, off + (uint32_t)i))
 				fail("byte %u is %#x, want %#x", off + i, buf[i],
-				     pattern(off + (uint32_t)i));
+				     pattern(0, off + (uint32_t)i));
 		sum = fnv1a(sum, buf, (uint32_t)n);
 		off += (uint32_t)n;
 	}
@@ -108,9 +85,9 @@ static void spot_checks(void)
 		if (lseek(fd, (int32_t)off, SEEK_SET) != (int)off || read(fd, b, 3) != 3)
 			fail("seek and read at %u", off);
 		for (int j = 0; j < 3; j++)
-			if (b[j] != pattern(off + (uint32_t)j))
+			if (b[j] != pattern(0, off + (uint32_t)j))
 				fail("byte %u after a seek is %#x, want %#x", off + j, b[j],
-				     pattern(off + (uint32_t)j));
+				     pattern(0, off + (uint32_t)j));
 	}
 	close(fd);
 	printf("ok   bytes at the block-mapping boundaries, reached by lseek\n");
