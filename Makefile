@@ -74,9 +74,29 @@ $(B)/obj/%.o: %.S | $(DEPS_STAMP)
 	@echo "  AS    $<"
 	$(Q)$(CC) -m32 $(DEBUG) $(GUEST_CPPFLAGS) $(KCPPFLAGS) -c $< -o $@
 
-$(B)/kernel.elf: $(KERNEL_OBJS) common/arch/kernel.ld
+# The component sections of the linker script (common/arch/kernel.ld): in
+# mono, for each component folder, its code and its data between symbols
+# that mark their bounds; in micro, nothing. The zeroed data (bss) gets a
+# section of its own, so that it takes no room in the file.
+comp_name = $(subst /,_,$(patsubst %/,%,$(1)))
+comp_inputs_text = .text .text.*
+comp_inputs_data = .rodata .rodata.* .data .data.*
+comp_inputs_bss = .bss .bss.* COMMON
+comp_section = .comp.$(call comp_name,$(2)).$(1) : AT(ADDR(.comp.$(call comp_name,$(2)).$(1)) - KERNBASE) { __comp_$(call comp_name,$(2))_$(1)_start = .; *$(2)*($(comp_inputs_$(1))) __comp_$(call comp_name,$(2))_$(1)_end = .; }
+
+comp_kinds_text = text
+comp_kinds_data = data bss
+$(B)/components-%.ld: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' '/* Written by the Makefile: see common/arch/kernel.ld. */' \
+	  $(if $(filter mono,$(KERNEL)),$(foreach k,$(comp_kinds_$*),$(foreach d,$(COMP_DIRS),'$(call comp_section,$(k),$(d))'))) \
+	  > $@.new
+	$(Q)cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+
+$(B)/kernel.elf: $(KERNEL_OBJS) common/arch/kernel.ld $(B)/components-text.ld \
+		$(B)/components-data.ld
 	@echo "  LD    $@"
-	$(Q)$(LD) -m elf_i386 -z noexecstack -T common/arch/kernel.ld -o $@ $(KERNEL_OBJS)
+	$(Q)$(LD) -m elf_i386 -z noexecstack -L $(B) -T common/arch/kernel.ld -o $@ $(KERNEL_OBJS)
 
 kernel: $(B)/kernel.elf
 

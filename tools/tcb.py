@@ -72,15 +72,27 @@ def tcb(build):
     return by_folder
 
 
-def check(mono, micro):
+def comp_sections(build):
+    """Names of the per-component sections (.comp.NAME.text and so on) in
+    build/kernel.elf: mono bounds each component's code and data there."""
+    out = subprocess.run(["readelf", "-SW", os.path.join(build, "kernel.elf")],
+                         capture_output=True, text=True, check=True).stdout
+    return set(re.findall(r"\.comp\.(\w+)\.text", out))
+
+
+def check(mono, micro, mono_build, micro_build):
     """The properties the count must show, as tests: the microkernel's ring 0
     holds no component, the monolithic one holds them all, and so micro's
-    ring 0 is the smaller."""
+    ring 0 is the smaller. Also, mono gives every component folder it links
+    in its own code section (for the fault-injection labs), micro none."""
     comp = ("drivers", "fs", "net")
+    linked = {f.replace("/", "_") for f in mono if f.split("/")[0] in comp}
     results = [
         ("micro-has-no-components", not [f for f in micro if f.split("/")[0] in comp]),
         ("mono-has-the-components", any(f.split("/")[0] == "drivers" for f in mono)),
         ("micro-smaller", 0 < sum(micro.values()) < sum(mono.values())),
+        ("mono-component-sections", bool(linked) and linked <= comp_sections(mono_build)),
+        ("micro-no-component-sections", not comp_sections(micro_build)),
     ]
     for name, ok in results:
         print("%s tcb/%s" % ("PASS" if ok else "FAIL", name))
@@ -98,7 +110,7 @@ def main():
         sys.exit(__doc__)
     mono, micro = tcb(args[0]), tcb(args[1])
     if checking:
-        sys.exit(check(mono, micro))
+        sys.exit(check(mono, micro, args[0], args[1]))
     folders = sorted(set(mono) | set(micro))
     print("%-28s %8s %8s" % ("ring-0 code by folder", "mono", "micro"))
     for f in folders:
