@@ -69,34 +69,76 @@ static void bad_entry(struct inode *dp, struct buf *b)
 	brelse(b);
 }
 
+/* One entry as dir_walk hands it to its callback, already checked. */
+struct dir_ent {
+	struct buf *b;          /* its block: pinned during the call only */
+	uint32_t lb, off, prev; /* as in struct dir_slot */
+	struct ext2_dirent *de; /* at b->data + off */
+};
+
+/* A walk's callback: 0 to go on, > 0 to stop with that answer, < 0 to stop
+ * with that error. It may change the block (and bdirty it), not keep it. */
+typedef int (*dir_fn)(const struct dir_ent *e, void *ctx);
+
+/* Calls fn on each entry of dp, in order, from block *lb on. The one loop
+ * over a directory's entries, so that every operation checks each entry
+ * before it is used and releases each block whatever happens; it reads the
+ * blocks it walks and nothing else. Returns fn's first nonzero answer, with
+ * *lb the block it stopped in (also after an error in a block), or 0 with
+ * *lb the block count: where the next block would go. */
+static int dir_walk(struct inode *dp, uint32_t *lb, dir_fn fn, void *ctx)
+{
+	uint32_t nb;
+	int r = dir_nblocks(dp, &nb);
+	if (r < 0)
+		return r;
+	for (; *lb < nb; ++*lb) {
+		struct dir_ent e = {.lb = *lb};
+		if (!(e.b = dir_block(dp, *lb, &r)))
+			return r;
+		for (uint32_t rl; e.off < fs.bs; e.prev = e.off, e.off += rl) {
+			if (!(rl = de_len(e.b, e.off))) {
+				bad_entry(dp, e.b);
+				return -EIO;
+			}
+			e.de = de_at(e.b, e.off);
+			if ((r = fn(&e, ctx)) != 0) {
+				brelse(e.b);
+				return r;
+			}
+		}
+		brelse(e.b);
+	}
+	return 0;
+}
+
+struct lookup {
+	const char *name;
+	uint32_t len;
+	struct dir_slot slot; /* the entry found */
+};
+
+static int lookup_fn(const struct dir_ent *e, void *ctx)
+{
+	struct lookup *l = ctx;
+	if (!e->de->inode || e->de->name_len != l->len || memcmp(e->de->name, l->name, l->len))
+		return 0;
+	l->slot = (struct dir_slot){e->lb, e->off, e->prev, e->de->inode};
+	return 1;
+}
+
 int dir_lookup(struct inode *dp, const char *name, uint32_t len, uint32_t *ino,
 	       struct dir_slot *slot)
 {
-	uint32_t nb;
-	int err = dir_nblocks(dp, &nb);
-	if (err < 0)
-		return err;
-	for (uint32_t lb = 0; lb < nb; lb++) {
-		struct buf *b = dir_block(dp, lb, &err);
-		if (!b)
-			return err;
-		for (uint32_t off = 0, prev = 0, rl; off < fs.bs; prev = off, off += rl) {
-			if (!(rl = de_len(b, off))) {
-				bad_entry(dp, b);
-				return -EIO;
-			}
-			struct ext2_dirent *de = de_at(b, off);
-			if (de->inode && de->name_len == len && !memcmp(de->name, name, len)) {
-				*ino = de->inode;
-				if (slot)
-					*slot = (struct dir_slot){lb, off, prev, de->inode};
-				brelse(b);
-				return 0;
-			}
-		}
-		brelse(b);
-	}
-	return -ENOENT;
+	struct lookup l = {name, len, {0}};
+	uint32_t lb = 0;
+	int r = dir_walk(dp, &lb, lookup_fn, &l);
+	if (r <= 0)
+		return r < 0 ? r : -ENOENT;
+	*ino = l.slot.ino;
+	if (slot)
+		*slot = l.slot;
+	return 0;
 }
 
 static uint8_t file_type(uint16_t mode)
@@ -138,39 +180,39 @@ static int dir_changed(struct inode *dp)
 	return iupdate(dp);
 }
 
+struct new_entry {
+	const char *name;
+	uint32_t len, ino;
+	uint16_t mode;
+};
+
+/* Puts the new entry in the first entry with room for it. */
+static int add_fn(const struct dir_ent *e, void *ctx)
+{
+	const struct new_entry *n = ctx;
+	struct ext2_dirent *de = e->de;
+	uint32_t rl = de->rec_len, used = de->inode ? EXT2_DIRENT_LEN(de->name_len) : 0;
+	if (rl - used < EXT2_DIRENT_LEN(n->len))
+		return 0;
+	if (used) { /* split: the new entry takes the slack */
+		de->rec_len = (uint16_t)used;
+		de = de_at(e->b, e->off + used);
+		de->rec_len = (uint16_t)(rl - used);
+	}
+	de_fill(de, n->name, n->len, n->ino, n->mode);
+	bdirty(e->b);
+	return 1;
+}
+
 int dir_add(struct inode *dp, const char *name, uint32_t len, uint32_t ino, uint16_t mode)
 {
-	uint32_t nb, need = EXT2_DIRENT_LEN(len);
-	int err = dir_nblocks(dp, &nb);
-	if (err < 0)
-		return err;
-	for (uint32_t lb = 0; lb < nb; lb++) {
-		struct buf *b = dir_block(dp, lb, &err);
-		if (!b)
-			return err;
-		for (uint32_t off = 0, rl; off < fs.bs; off += rl) {
-			if (!(rl = de_len(b, off))) {
-				bad_entry(dp, b);
-				return -EIO;
-			}
-			struct ext2_dirent *de = de_at(b, off);
-			uint32_t used = de->inode ? EXT2_DIRENT_LEN(de->name_len) : 0;
-			if (rl - used < need)
-				continue;
-			if (used) { /* split: the new entry takes the slack */
-				de->rec_len = (uint16_t)used;
-				de = de_at(b, off + used);
-				de->rec_len = (uint16_t)(rl - used);
-			}
-			de_fill(de, name, len, ino, mode);
-			bdirty(b);
-			brelse(b);
-			return dir_changed(dp);
-		}
-		brelse(b);
-	}
-	/* Full: one more block, holding just the new entry. */
-	uint32_t p;
+	struct new_entry n = {name, len, ino, mode};
+	uint32_t nb = 0, p;
+	int err = dir_walk(dp, &nb, add_fn, &n);
+	if (err)
+		return err < 0 ? err : dir_changed(dp);
+	/* Full (nb is now the block count): one more block, holding just the
+	 * new entry. */
 	if ((err = bmap(dp, nb, 1, &p)) < 0) {
 		iupdate(dp);
 		return err;
@@ -245,30 +287,17 @@ static int is_dot(const struct ext2_dirent *de)
 	       (de->name_len == 2 && de->name[0] == '.' && de->name[1] == '.');
 }
 
+static int not_dot_fn(const struct dir_ent *e, void *ctx)
+{
+	(void)ctx;
+	return e->de->inode && !is_dot(e->de);
+}
+
 int dir_is_empty(struct inode *dp)
 {
-	uint32_t nb;
-	int err = dir_nblocks(dp, &nb);
-	if (err < 0)
-		return err;
-	for (uint32_t lb = 0; lb < nb; lb++) {
-		struct buf *b = dir_block(dp, lb, &err);
-		if (!b)
-			return err;
-		for (uint32_t off = 0, rl; off < fs.bs; off += rl) {
-			if (!(rl = de_len(b, off))) {
-				bad_entry(dp, b);
-				return -EIO;
-			}
-			struct ext2_dirent *de = de_at(b, off);
-			if (de->inode && !is_dot(de)) {
-				brelse(b);
-				return 0;
-			}
-		}
-		brelse(b);
-	}
-	return 1;
+	uint32_t lb = 0;
+	int r = dir_walk(dp, &lb, not_dot_fn, NULL);
+	return r < 0 ? r : !r;
 }
 
 int dir_init(struct inode *dp, uint32_t parent)
@@ -301,38 +330,38 @@ static uint32_t ft_mode(uint8_t ft)
 	return fs.filetype && ft < sizeof(modes) / sizeof(modes[0]) ? modes[ft] : 0;
 }
 
+struct next {
+	uint32_t pos; /* in: where to look from; out: after the entry found */
+	struct fs_dirent *ent;
+	uint32_t *namelen;
+};
+
+/* The walk starts at the beginning of pos's block: entries may have merged
+ * since pos was handed out, so it may now point inside one. */
+static int next_fn(const struct dir_ent *e, void *ctx)
+{
+	struct next *n = ctx;
+	const struct ext2_dirent *de = e->de;
+	uint32_t at = (e->lb << fs.bs_shift) + e->off;
+	if (at < n->pos || !de->inode)
+		return 0;
+	n->ent->ino = de->inode;
+	n->ent->type = ft_mode(de->file_type);
+	memcpy(n->ent->name, de->name, de->name_len);
+	n->ent->name[de->name_len] = 0;
+	*n->namelen = de->name_len;
+	n->pos = at + de->rec_len;
+	return 1;
+}
+
 int dir_next(struct inode *dp, uint32_t *pos, struct fs_dirent *ent, uint32_t *namelen)
 {
-	uint32_t nb;
-	int err = dir_nblocks(dp, &nb);
-	if (err < 0)
-		return err;
-	while ((*pos >> fs.bs_shift) < nb) {
-		uint32_t lb = *pos >> fs.bs_shift, want = *pos & (fs.bs - 1);
-		struct buf *b = dir_block(dp, lb, &err);
-		if (!b)
-			return err;
-		/* From the block's start: entries may have merged since *pos
-		 * was handed out, so it may now point inside one. */
-		for (uint32_t off = 0, rl; off < fs.bs; off += rl) {
-			if (!(rl = de_len(b, off))) {
-				bad_entry(dp, b);
-				return -EIO;
-			}
-			struct ext2_dirent *de = de_at(b, off);
-			if (off < want || !de->inode)
-				continue;
-			ent->ino = de->inode;
-			ent->type = ft_mode(de->file_type);
-			memcpy(ent->name, de->name, de->name_len);
-			ent->name[de->name_len] = 0;
-			*namelen = de->name_len;
-			*pos = (lb << fs.bs_shift) + off + rl;
-			brelse(b);
-			return 1;
-		}
-		brelse(b);
-		*pos = (lb + 1) << fs.bs_shift;
-	}
-	return 0;
+	struct next n = {*pos, ent, namelen};
+	uint32_t first = *pos >> fs.bs_shift, lb = first;
+	int r = dir_walk(dp, &lb, next_fn, &n);
+	if (r > 0)
+		*pos = n.pos;
+	else if (lb != first) /* past the blocks walked through without a find */
+		*pos = lb << fs.bs_shift;
+	return r;
 }

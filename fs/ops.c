@@ -25,6 +25,17 @@ static int lookup_last(struct inode *dp, const struct path_last *l, struct inode
 	return r < 0 ? r : iget(ino, ip);
 }
 
+/* 0 if dp has no entry named l, so one may be added; -EEXIST if it has
+ * (".", ".." and "/" always exist), or the lookup's error. */
+static int name_free(struct inode *dp, const struct path_last *l)
+{
+	uint32_t ino;
+	if (!l->len || name_is_dot(l))
+		return -EEXIST;
+	int r = dir_lookup(dp, l->name, l->len, &ino, NULL);
+	return r == 0 ? -EEXIST : r == -ENOENT ? 0 : r;
+}
+
 static int create_file(struct inode *dp, const struct path_last *l, struct inode **out)
 {
 	struct inode *ip;
@@ -96,13 +107,8 @@ int op_mkdir(const char *path)
 	int r = rw();
 	if (r < 0 || (r = namei_parent(path, &dp, &l)) < 0)
 		return r;
-	uint32_t ino;
-	if (!l.len || name_is_dot(&l))
-		r = -EEXIST;
-	else if ((r = dir_lookup(dp, l.name, l.len, &ino, NULL)) == 0)
-		r = -EEXIST;
-	else if (r == -ENOENT)
-		r = dp->d.i_links_count >= EXT2_LINK_MAX ? -EMLINK : 0;
+	if ((r = name_free(dp, &l)) == 0 && dp->d.i_links_count >= EXT2_LINK_MAX)
+		r = -EMLINK;
 	if (r == 0 && (r = inode_new(dp, DIR_MODE, &ip)) == 0) {
 		ip->d.i_links_count = 2; /* its name and its "." */
 		if ((r = dir_init(ip, dp->ino)) == 0 && (r = iupdate(ip)) == 0)
@@ -119,7 +125,11 @@ int op_mkdir(const char *path)
 	return r;
 }
 
-int op_rmdir(const char *path)
+/* rmdir (dir 1) and unlink (dir 0): the same steps, from checking the
+ * name to dropping the inode's link, with their own error codes. The name
+ * goes from its parent; a file loses that link, a directory all of them
+ * (its "." goes with it) and the parent the link of its "..". */
+static int remove_name(const char *path, int dir)
 {
 	struct inode *dp, *ip;
 	struct path_last l;
@@ -127,21 +137,32 @@ int op_rmdir(const char *path)
 	int r = rw();
 	if (r < 0 || (r = namei_parent(path, &dp, &l)) < 0)
 		return r;
-	if (!l.len)
+	if (!dir && (!l.len || name_is_dot(&l)))
+		r = -EISDIR;
+	else if (!l.len)
 		r = -EBUSY; /* the root */
 	else if (l.len == 1 && l.name[0] == '.')
 		r = -EINVAL;
 	else if (name_is_dot(&l))
 		r = -ENOTEMPTY;
 	else if ((r = lookup_last(dp, &l, &ip, &slot)) == 0) {
-		if (!is_dir(ip))
+		if (is_dir(ip) != dir)
+			r = dir ? -ENOTDIR : -EISDIR;
+		else if (!dir && l.slash)
 			r = -ENOTDIR;
-		else if ((r = dir_is_empty(ip)) >= 0)
-			r = r ? dir_remove(dp, &slot) : -ENOTEMPTY;
+		else if (dir && (r = dir_is_empty(ip)) <= 0)
+			r = r < 0 ? r : -ENOTEMPTY;
+		else
+			r = dir_remove(dp, &slot);
 		if (r == 0) {
-			ip->d.i_links_count = 0; /* freed when the last handle closes */
+			if (dir)
+				ip->d.i_links_count = 0; /* freed when the last handle closes */
+			else
+				ip->d.i_links_count--;
 			ip->d.i_ctime = fs_now();
 			iupdate(ip);
+		}
+		if (r == 0 && dir) {
 			if (dp->d.i_links_count > 2)
 				dp->d.i_links_count--;
 			iupdate(dp);
@@ -152,37 +173,20 @@ int op_rmdir(const char *path)
 	return r;
 }
 
+int op_rmdir(const char *path)
+{
+	return remove_name(path, 1);
+}
+
 int op_unlink(const char *path)
 {
-	struct inode *dp, *ip;
-	struct path_last l;
-	struct dir_slot slot;
-	int r = rw();
-	if (r < 0 || (r = namei_parent(path, &dp, &l)) < 0)
-		return r;
-	if (!l.len || name_is_dot(&l))
-		r = -EISDIR;
-	else if ((r = lookup_last(dp, &l, &ip, &slot)) == 0) {
-		if (is_dir(ip))
-			r = -EISDIR;
-		else if (l.slash)
-			r = -ENOTDIR;
-		else if ((r = dir_remove(dp, &slot)) == 0) {
-			ip->d.i_links_count--;
-			ip->d.i_ctime = fs_now();
-			iupdate(ip);
-		}
-		iput(ip);
-	}
-	iput(dp);
-	return r;
+	return remove_name(path, 0);
 }
 
 int op_link(const char *from, const char *to)
 {
 	struct inode *ip, *dp;
 	struct path_last l;
-	uint32_t ino;
 	int r = rw();
 	if (r < 0 || (r = namei(from, &ip)) < 0)
 		return r;
@@ -191,11 +195,7 @@ int op_link(const char *from, const char *to)
 	else if (ip->d.i_links_count >= EXT2_LINK_MAX)
 		r = -EMLINK;
 	else if ((r = namei_parent(to, &dp, &l)) == 0) {
-		if (!l.len || name_is_dot(&l))
-			r = -EEXIST;
-		else if ((r = dir_lookup(dp, l.name, l.len, &ino, NULL)) == 0)
-			r = -EEXIST;
-		else if (r == -ENOENT)
+		if ((r = name_free(dp, &l)) == 0)
 			r = l.slash ? -ENOENT : dir_add(dp, l.name, l.len, ip->ino, ip->d.i_mode);
 		if (r == 0) {
 			ip->d.i_links_count++;
