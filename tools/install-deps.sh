@@ -32,6 +32,9 @@ make make
 cc gcc
 ld binutils
 objcopy binutils
+readelf binutils
+nm binutils
+gdb gdb
 qemu-system-i386 qemu-system-x86
 grub-mkrescue grub-common
 xorriso xorriso
