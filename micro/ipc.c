@@ -31,7 +31,7 @@ static void deliver(struct proc *srv, struct proc *caller)
 	if (si->recv_kva)
 		memcpy(si->recv_kva, &ci->msg, sizeof(ci->msg));
 	else if (copy_to_user(srv->pgdir, si->recv_umsg, &ci->msg, sizeof(ci->msg)) < 0)
-		ipc_of(srv)->killed = 1;
+		srv->killed = 1;
 	srv->tf->eax = 0;
 }
 
@@ -87,7 +87,7 @@ int32_t ipc_call(struct trapframe *tf)
 	/* Back here once replied to (or the server died): the reply is
 	 * already in our buffer. */
 	me->call_svc = 0;
-	exit_if_killed();
+	proc_exit_if_killed();
 	return mi->result;
 }
 
@@ -193,7 +193,7 @@ void ipc_server_died(struct proc *srv)
 void ipc_kill(struct proc *p)
 {
 	struct ipc *pi = ipc_of(p);
-	pi->killed = 1;
+	p->killed = 1;
 	if (p->state != P_SLEEPING)
 		return;                /* running or runnable: it dies at its next tick or trap */
 	if (pi->state == IPC_QUEUED) { /* unlink from the service's queue */
@@ -214,10 +214,4 @@ void ipc_kill(struct proc *p)
 	pi->receiving = 0;
 	pi->irq_wait_line = -1;
 	sched_ready(p);
-}
-
-void exit_if_killed(void)
-{
-	if (ipc_of(current)->killed)
-		proc_exit(WAIT_KILLED | T_IRQ0);
 }

@@ -4,6 +4,7 @@
  * starts it again from its image. */
 #include "abi/errno.h"
 #include "abi/syscall.h"
+#include "elf.h"
 #include "flavour.h"
 #include "kernel.h"
 #include "micro.h"
@@ -17,15 +18,39 @@ int servers_unregistered;
 struct proc *rs_proc;
 uint32_t rs_alarm;
 
+/* Frames a server needs to start from this image: its segments, its
+ * stack, a kernel stack, the page directory and tables, and room for the
+ * device memory and DMA buffers it maps later. */
+static uint32_t server_footprint(const void *image, uint32_t size)
+{
+	struct elf_image ei;
+	if (elf_parse(image, size, &ei) < 0)
+		return 0;
+	uint32_t pages = USER_STACK_PAGES + KSTACK_SIZE / PAGE_SIZE + 1 + 8 + 64;
+	for (int i = 0; i < ei.nsegments; i++)
+		pages += PGROUNDUP(ei.seg[i].memsz) / PAGE_SIZE + 1;
+	return pages;
+}
+
 void flavour_start(void)
 {
+	uint32_t biggest = 0;
+	int nservers = 0, err;
 	for (int i = 0; i < nbootmods; i++) {
 		const struct bootmod *m = &bootmods[i];
 		if (strncmp(m->name, "srv:", 4) != 0)
 			continue;
-		if (server_start(NULL, m->name + 4, P2V(m->start), m->end - m->start))
+		uint32_t need = server_footprint(P2V(m->start), m->end - m->start);
+		biggest = need > biggest ? need : biggest;
+		nservers++;
+		if (server_start(NULL, m->name + 4, P2V(m->start), m->end - m->start, &err))
 			servers_unregistered++;
 	}
+	/* Enough for two servers to restart at once (the fs and its disk
+	 * driver, say), and a slot for each server: a dead one stays a
+	 * zombie until init reaps it, beside its new instance. */
+	pmm_set_reserve(2 * biggest);
+	proc_set_reserve(nservers + 1);
 	proc_start_init();
 	for (struct proc *q = procs; q < procs + NPROC; q++)
 		if (q->flags & PROC_F_SERVER)
@@ -64,9 +89,7 @@ void flavour_tick(struct trapframe *tf)
 		rs_alarm = 0;
 		ipc_notify(rs_proc, NOTIFY_ALARM);
 	}
-	/* A server killed while spinning in ring 3 dies at its next tick. */
-	if (tf_from_user(tf) && (current->flags & PROC_F_SERVER) && ipc_of(current)->killed)
-		proc_exit(WAIT_KILLED | T_IRQ0);
+	(void)tf;
 }
 
 void flavour_kernel_fault(struct trapframe *tf)
@@ -109,7 +132,8 @@ void flavour_proc_exit(struct proc *p)
 	}
 	kprintf("micro: no reincarnation server; the kernel restarts %s itself\n", s->name);
 	total_restarts++;
-	server_start(s, s->name, s->image, s->image_size);
+	int err;
+	server_start(s, s->name, s->image, s->image_size, &err);
 }
 
 uint32_t flavour_restarts(void)

@@ -45,7 +45,6 @@ struct ipc {
 	uint32_t notify;      /* pending notification bits */
 	int irq_wait_line;    /* blocked in SYS_IRQ_WAIT on this line, or -1 */
 	uint32_t next_map_va; /* where the next MMIO or DMA mapping goes */
-	int killed;           /* hung: exit at the next tick in ring 3 */
 };
 
 extern struct service services[SVC_MAX];
@@ -62,10 +61,11 @@ void ipc_notify(struct proc *srv, int line);
 void ipc_server_died(struct proc *srv);
 /* Makes a server that is blocked in the kernel die as soon as it runs. */
 void ipc_kill(struct proc *p);
-/* Called where a server resumes after blocking: exits if it was killed. */
-void exit_if_killed(void);
 
 int32_t server_syscall(struct trapframe *tf);
-struct proc *server_start(struct service *s, const char *name, const void *image, uint32_t size);
+/* Starts a server from its ELF image: a restart of service s, or a boot
+ * server (s NULL) that will register itself. NULL and *err on failure. */
+struct proc *server_start(struct service *s, const char *name, const void *image, uint32_t size,
+			  int *err);
 
 #endif

@@ -13,15 +13,20 @@
 #define SERVER_MAP_BASE 0x90000000u
 #define SERVER_MAP_TOP  0xA0000000u
 
-struct proc *server_start(struct service *s, const char *name, const void *image, uint32_t size)
+struct proc *server_start(struct service *s, const char *name, const void *image, uint32_t size,
+			  int *err)
 {
 	static const char *argv[2];
 	argv[0] = name;
 	struct spawn_args a = {argv, 1, NULL, 0};
-	int err;
-	struct proc *p = proc_create_user(name, image, size, &a, &err);
+	/* What a start needs comes out of the reserve that ordinary programs
+	 * cannot take (mm.h), so a full process table or memory filled by
+	 * programs never stops a restart. */
+	reserve_enter();
+	struct proc *p = proc_create_user(name, image, size, &a, err);
+	reserve_leave();
 	if (!p) {
-		kprintf("micro: cannot start server %s (error %d)\n", name, err);
+		kprintf("micro: cannot start server %s (error %d)\n", name, *err);
 		return NULL;
 	}
 	p->flags |= PROC_F_SERVER;
@@ -174,11 +179,13 @@ static int32_t rs_syscall(struct proc *p, struct trapframe *tf)
 		struct srv_info in = {0};
 		in.bound = 1;
 		strlcpy(in.name, s->name, sizeof(in.name));
+		/* When the last instance started, kept after it died: how the
+		 * reincarnation server tells a quick death from a late one. */
+		in.started_ms = s->started_at * 1000 / HZ;
 		if (s->server) {
 			in.pid = s->server->pid;
 			in.busy_ms = s->busy_since ? (ticks - s->busy_since) * 1000 / HZ : 0;
 			in.waiting_on = s->server->call_svc;
-			in.started_ms = s->started_at * 1000 / HZ;
 		}
 		return copy_to_user(p->pgdir, tf->ecx, &in, sizeof(in));
 	}
@@ -204,9 +211,10 @@ static int32_t rs_syscall(struct proc *p, struct trapframe *tf)
 	case SYS_SRV_RESTART: {
 		if (s->server)
 			return -EBUSY;
-		struct proc *n = server_start(s, s->name, s->image, s->image_size);
+		int err;
+		struct proc *n = server_start(s, s->name, s->image, s->image_size, &err);
 		if (!n)
-			return -ENOMEM;
+			return err;
 		total_restarts++;
 		return n->pid;
 	}
@@ -235,7 +243,7 @@ int32_t server_syscall(struct trapframe *tf)
 		if ((r = ipc_recv(p, tf->ebx, NULL)) != 1)
 			return r;
 		sched_yield();
-		exit_if_killed();
+		proc_exit_if_killed();
 		return (int32_t)p->tf->eax;
 	case SYS_REPLY: {
 		struct msg rep;
@@ -262,7 +270,7 @@ int32_t server_syscall(struct trapframe *tf)
 			sched_switch_to(woken); /* the fast path back to the caller */
 		else
 			sched_yield();
-		exit_if_killed();
+		proc_exit_if_killed();
 		return (int32_t)p->tf->eax;
 	}
 	case SYS_GRANT_COPY:
@@ -282,7 +290,7 @@ int32_t server_syscall(struct trapframe *tf)
 		pi->irq_wait_line = (int)tf->ebx;
 		p->state = P_SLEEPING;
 		sched_yield();
-		exit_if_killed();
+		proc_exit_if_killed();
 		return 0;
 	case SYS_MMIO_MAP:
 		return srv_map(p, tf->ebx, tf->ecx, 0);

@@ -21,6 +21,14 @@ void pmm_free(uint32_t pa);
 void pmm_free_contig(uint32_t pa, uint32_t n);
 uint32_t pmm_total_frames(void);
 uint32_t pmm_free_frames(void);
+/* A reserve that ordinary allocations leave alone, so that restarting a
+ * server never fails because programs took all memory (micro sets one at
+ * boot; mono keeps none). Frames and process slots (proc_set_reserve) come
+ * out of it only between reserve_enter() and reserve_leave(). */
+void pmm_set_reserve(uint32_t frames);
+void reserve_enter(void);
+void reserve_leave(void);
+int reserve_active(void);
 
 /* Page table entry bits (SDM 3A 4.3). */
 #define PTE_P  0x001

@@ -38,6 +38,10 @@ struct proc {
 	const void *wchan;     /* what a sleeping thread waits for */
 	uint32_t wake_tick;    /* a timed sleep ends here (0: none) */
 	int exit_status;
+	/* Marked to die: it exits where it next resumes (after a sleep in
+	 * the kernel) or at its next timer tick in ring 3. A field of the
+	 * slot, so a new process given the slot starts unmarked. */
+	int killed;
 	uint32_t ticks;        /* time slices used */
 	uint32_t caps;         /* services it may call: SVC_BIT() mask */
 	uint32_t flags;        /* PROC_F_* */
@@ -80,10 +84,15 @@ struct spawn_args {
 struct proc *proc_create_user(const char *name, const void *image, uint32_t size,
 			      const struct spawn_args *a, int *err);
 struct proc *proc_by_pid(int pid);
+/* Keeps the last n process slots for work inside reserve_enter() (a
+ * server's restart): ordinary spawns get -EAGAIN before they are used. */
+void proc_set_reserve(int n);
 /* Starts /bin/init from the initial ramdisk and makes it initproc. */
 void proc_start_init(void);
 /* Ends the current process: wakes its parent, gives its children to init. */
 __attribute__((noreturn)) void proc_exit(int status);
+/* Exits if the current process has been marked killed. */
+void proc_exit_if_killed(void);
 /* Reaps a zombie child; pid -1 for any. Blocks. */
 int proc_wait(int pid, int *status);
 /* Frees a zombie's memory (not its slot, which the parent reaps). */

@@ -20,14 +20,33 @@ static int next_pid; /* the idle thread is created first: pid 0 */
 #define PIDHASH 256
 static struct proc *pidhash[PIDHASH];
 
-static struct proc *alloc_proc(const char *name)
+static int reserved_slots;
+
+void proc_set_reserve(int n)
 {
+	reserved_slots = n;
+}
+
+/* A free slot with a kernel stack, or NULL with *err -EAGAIN (no slot
+ * left for this caller) or -ENOMEM. */
+static struct proc *alloc_proc(const char *name, int *err)
+{
+	*err = -EAGAIN;
+	if (!reserve_active()) {
+		int used = 0;
+		for (struct proc *p = procs; p < procs + NPROC; p++)
+			used += p->state != P_UNUSED;
+		if (NPROC - used <= reserved_slots)
+			return NULL;
+	}
 	for (struct proc *p = procs; p < procs + NPROC; p++) {
 		if (p->state != P_UNUSED)
 			continue;
 		uint32_t ks = pmm_alloc_contig(KSTACK_SIZE / PAGE_SIZE, 1);
-		if (!ks)
+		if (!ks) {
+			*err = -ENOMEM;
 			return NULL;
+		}
 		memset(p, 0, sizeof(*p));
 		p->kstack = P2V(ks);
 		p->state = P_EMBRYO;
@@ -63,7 +82,8 @@ __asm__(".text\n"
 
 struct proc *kthread_create(const char *name, void (*fn)(void *), void *arg)
 {
-	struct proc *p = alloc_proc(name);
+	int err;
+	struct proc *p = alloc_proc(name, &err);
 	if (!p)
 		return NULL;
 	p->pgdir = vm_kernel_pgdir();
@@ -115,10 +135,12 @@ static int push_args(struct proc *p, const char *const *argv, int argc, const ch
 static int load_segments(struct proc *p, const uint8_t *image, const struct elf_image *ei)
 {
 	uint32_t top = USER_BASE;
+	/* The heap grows up to USER_HEAP_MAX and servers map devices above
+	 * it: no segment may start or end outside [USER_BASE, USER_HEAP_MAX). */
+	if (!elf_within(ei, USER_BASE, USER_HEAP_MAX))
+		return -ENOEXEC;
 	for (int i = 0; i < ei->nsegments; i++) {
 		const struct elf_segment *s = &ei->seg[i];
-		if (s->vaddr < USER_BASE || s->memsz > USER_HEAP_MAX - s->vaddr)
-			return -ENOEXEC;
 		/* Writable while we fill it; text is made read-only below. */
 		if (vm_alloc_range(p->pgdir, s->vaddr, s->memsz, PTE_U | PTE_W) < 0)
 			return -ENOMEM;
@@ -155,11 +177,9 @@ struct proc *proc_create_user(const char *name, const void *image, uint32_t size
 	*err = elf_parse(image, size, &ei);
 	if (*err < 0)
 		return NULL;
-	struct proc *p = alloc_proc(name);
-	if (!p) {
-		*err = -EAGAIN;
+	struct proc *p = alloc_proc(name, err);
+	if (!p)
 		return NULL;
-	}
 	p->pgdir = vm_new_space();
 	if (!p->pgdir) {
 		*err = -ENOMEM;
@@ -236,6 +256,12 @@ void proc_exit(int status)
 	wakeup(proc_by_pid(p->ppid));
 	sched_yield();
 	panic("a zombie ran again");
+}
+
+void proc_exit_if_killed(void)
+{
+	if (current->killed)
+		proc_exit(WAIT_KILLED | T_IRQ0);
 }
 
 int proc_wait(int pid, int *status)

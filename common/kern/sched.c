@@ -158,6 +158,9 @@ void sched_tick(struct trapframe *tf)
 		if (p->state == P_SLEEPING && p->wake_tick && (int32_t)(ticks - p->wake_tick) >= 0)
 			sched_ready(p);
 	flavour_tick(tf);
+	/* A process marked killed while spinning in ring 3 dies here. */
+	if (tf_from_user(tf))
+		proc_exit_if_killed();
 	/* Preempt only ring 3: kernel code is not preemptible, so a tick in
 	 * ring 0 (the idle loop, or a mono component running with interrupts
 	 * on) just counts. */

@@ -13,7 +13,35 @@ extern char __kernel_end[];
 
 static uint32_t bitmap[FRAMES_BITMAP_BYTES(MAX_FRAMES) / 4];
 static struct frames frames;
-static uint32_t managed; /* frames free after boot: the memory we manage */
+static uint32_t managed;  /* frames free after boot: the memory we manage */
+static uint32_t reserved; /* frames kept for reserve_enter() work */
+static int reserve_depth;
+
+void pmm_set_reserve(uint32_t n)
+{
+	reserved = n;
+}
+
+void reserve_enter(void)
+{
+	reserve_depth++;
+}
+
+void reserve_leave(void)
+{
+	reserve_depth--;
+}
+
+int reserve_active(void)
+{
+	return reserve_depth > 0;
+}
+
+/* Whether n more frames may go, leaving the reserve for those entitled. */
+static int may_take(uint32_t n)
+{
+	return reserve_depth > 0 || (frames.nfree >= n && frames.nfree - n >= reserved);
+}
 
 static void reserve_phys(uint32_t start, uint32_t end)
 {
@@ -58,6 +86,8 @@ void pmm_init(const struct multiboot_info *mbi)
 
 uint32_t pmm_alloc(void)
 {
+	if (!may_take(1))
+		return 0;
 	int32_t f = frames_alloc(&frames);
 	return f < 0 ? 0 : (uint32_t)f * PAGE_SIZE;
 }
@@ -72,6 +102,8 @@ uint32_t pmm_alloc_zeroed(void)
 
 uint32_t pmm_alloc_contig(uint32_t n, uint32_t align)
 {
+	if (!may_take(n))
+		return 0;
 	int32_t f = frames_alloc_contig(&frames, n, align);
 	return f < 0 ? 0 : (uint32_t)f * PAGE_SIZE;
 }

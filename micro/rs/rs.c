@@ -3,8 +3,12 @@
  * went off) and acts when asked (restart a service from its boot image;
  * kill a server). What to do about a fault is decided here:
  *
- *  - a dead server is restarted at once, unless it keeps dying right after
- *    starting, which means it is broken rather than unlucky;
+ *  - a dead server is restarted at once; one that keeps dying right after
+ *    starting is restarted after a growing delay (back-off), and given up
+ *    on after MAX_QUICK_DEATHS, because it is broken rather than unlucky;
+ *  - a restart that fails (the kernel could not start it) is tried again
+ *    after a growing delay, and the service is retired after
+ *    MAX_START_FAILURES: its callers then get an error instead of waiting;
  *  - every HEARTBEAT_MS the server's progress is checked: one that has held
  *    a request for HANG_MS without answering or waiting for anything (not
  *    even another service) is hung, and is killed, and so restarted.
@@ -17,14 +21,18 @@
 #include "abi/msg.h"
 #include "abi/syscall.h"
 #include "klib.h"
+#include "string.h"
 #include "ulib.h"
 
-#define HEARTBEAT_MS     250
-#define HANG_MS          2000
-#define QUICK_DEATH_MS   500 /* dying this soon after starting counts as quick */
-#define MAX_QUICK_DEATHS 3
+#define HEARTBEAT_MS       250
+#define HANG_MS            2000
+#define QUICK_DEATH_MS     500 /* dying this soon after starting counts as quick */
+#define MAX_QUICK_DEATHS   4
+#define MAX_START_FAILURES 5
 
-static uint32_t restarts[SVC_MAX], quick_deaths[SVC_MAX], started_ms[SVC_MAX], total;
+static uint32_t restarts[SVC_MAX], quick_deaths[SVC_MAX], total;
+static uint32_t start_failures[SVC_MAX];
+static uint32_t retry_at[SVC_MAX]; /* a delayed restart is due then (0: none) */
 static int given_up[SVC_MAX];
 
 /* A server call with up to two arguments, through libc's trap. */
@@ -40,37 +48,83 @@ static void say(const char *fmt, ...)
 	sc(SYS_KLOG, (uint32_t)buf, n < (int)sizeof(buf) ? (uint32_t)n : sizeof(buf) - 1);
 }
 
+static uint32_t now_ms(void)
+{
+	return (uint32_t)sc(SYS_UPTIME, 0, 0);
+}
+
+/* Retires the service: the kernel answers its waiting and future callers
+ * with -EDEADSRCDST rather than keep them waiting for a server that will
+ * not come. */
+static void give_up(int svc, const char *name, const char *why)
+{
+	say("rs: giving up on %s: %s; its callers get an error from now on\n", name, why);
+	given_up[svc] = 1;
+	retry_at[svc] = 0;
+	sc(SYS_SRV_RETIRE, (uint32_t)svc, 0);
+}
+
+static void try_start(int svc, const char *name)
+{
+	retry_at[svc] = 0;
+	int pid = sc(SYS_SRV_RESTART, (uint32_t)svc, 0);
+	if (pid < 0) {
+		char why[80];
+		if (++start_failures[svc] >= MAX_START_FAILURES) {
+			snprintf(why, sizeof(why), "%u restarts failed (last: %s)",
+				 start_failures[svc], strerror(pid));
+			give_up(svc, name, why);
+			return;
+		}
+		uint32_t delay = HEARTBEAT_MS << (start_failures[svc] - 1);
+		say("rs: cannot restart %s: %s (error %d); trying again in %u ms\n", name,
+		    strerror(pid), pid, delay);
+		retry_at[svc] = (now_ms() + delay) | 1;
+		return;
+	}
+	start_failures[svc] = 0;
+	restarts[svc]++;
+	total++;
+	say("rs: restarted %s as pid %d (restart #%u)\n", name, pid, restarts[svc]);
+}
+
+/* The server of svc died. */
 static void restart(int svc)
 {
 	struct srv_info in;
 	if (sc(SYS_SRV_INFO, (uint32_t)svc, (uint32_t)&in) < 0 || given_up[svc])
 		return;
-	uint32_t now = (uint32_t)sc(SYS_UPTIME, 0, 0);
-	quick_deaths[svc] = now - started_ms[svc] < QUICK_DEATH_MS ? quick_deaths[svc] + 1 : 0;
+	uint32_t now = now_ms();
+	quick_deaths[svc] = now - in.started_ms < QUICK_DEATH_MS ? quick_deaths[svc] + 1 : 0;
 	if (quick_deaths[svc] >= MAX_QUICK_DEATHS) {
-		say("rs: %s died %u times right after starting; leaving it dead\n", in.name,
-		    quick_deaths[svc]);
-		given_up[svc] = 1;
-		sc(SYS_SRV_RETIRE, (uint32_t)svc, 0);
+		char why[80];
+		snprintf(why, sizeof(why), "it died %u times in a row right after starting",
+			 quick_deaths[svc]);
+		give_up(svc, in.name, why);
 		return;
 	}
-	int pid = sc(SYS_SRV_RESTART, (uint32_t)svc, 0);
-	if (pid < 0) {
-		say("rs: cannot restart %s (error %d)\n", in.name, pid);
+	if (quick_deaths[svc] == 0) {
+		try_start(svc, in.name);
 		return;
 	}
-	restarts[svc]++;
-	total++;
-	started_ms[svc] = now;
-	say("rs: restarted %s as pid %d (restart #%u)\n", in.name, pid, restarts[svc]);
+	/* Back-off: each quick death doubles the wait before the next try. */
+	uint32_t delay = HEARTBEAT_MS << (quick_deaths[svc] - 1);
+	say("rs: %s died %u ms after starting; restarting it in %u ms\n", in.name,
+	    now - in.started_ms, delay);
+	retry_at[svc] = (now + delay) | 1;
 }
 
 /* The heartbeat: is every server either waiting or making progress? */
 static void heartbeat(void)
 {
+	uint32_t now = now_ms();
 	for (int svc = 1; svc < SVC_MAX; svc++) {
 		struct srv_info in;
-		if (svc == SVC_RS || sc(SYS_SRV_INFO, (uint32_t)svc, (uint32_t)&in) < 0 || !in.pid)
+		if (svc == SVC_RS || sc(SYS_SRV_INFO, (uint32_t)svc, (uint32_t)&in) < 0)
+			continue;
+		if (retry_at[svc] && (int32_t)(now - retry_at[svc]) >= 0 && !in.pid)
+			try_start(svc, in.name);
+		if (!in.pid)
 			continue;
 		if (in.busy_ms > HANG_MS && !in.waiting_on) {
 			say("rs: %s (pid %d) missed its heartbeat: busy %u ms; killing it\n",

@@ -3,6 +3,7 @@
 #include <ulib.h>
 
 static const char *const messages[] = {
+	[0] = "no error",
 	[EPERM] = "not permitted",
 	[ENOENT] = "no such file or program",
 	[ESRCH] = "no such process",
