@@ -38,6 +38,11 @@ struct elf_image {
  * PT_LOADs with memsz 0 are skipped. *out is written only on success. */
 int elf_parse(const void *image, size_t size, struct elf_image *out);
 
+/* Whether every segment of a parsed image lies inside [lo, hi): how the
+ * loader keeps a program out of the kernel's quarter and out of the areas
+ * it maps itself. Written so that no field can make a sum wrap. */
+int elf_within(const struct elf_image *ei, uint32_t lo, uint32_t hi);
+
 /* Finds the function (STT_FUNC, or any symbol with a nonzero address if the
  * file has no typed symbols) in .symtab whose range contains addr, or the
  * nearest one below it. Returns its name (pointing into image) and sets

@@ -175,6 +175,17 @@ int elf_parse(const void *image, size_t size, struct elf_image *out)
 	return 0;
 }
 
+int elf_within(const struct elf_image *ei, uint32_t lo, uint32_t hi)
+{
+	for (int i = 0; i < ei->nsegments; i++) {
+		const struct elf_segment *s = &ei->seg[i];
+
+		if (s->vaddr < lo || s->vaddr >= hi || s->memsz > hi - s->vaddr)
+			return 0;
+	}
+	return 1;
+}
+
 /* Where a section's contents lie in the image. */
 struct table {
 	size_t off, size;

@@ -189,6 +189,41 @@ static void test_vaddr_wrap(void **state)
 	assert_int_equal(parse_img(), -ENOEXEC);
 }
 
+/* The loader's range check: the issue's case was a second segment at
+ * 0xC0000000, where "memsz > USER_HEAP_MAX - vaddr" wrapped and let it
+ * through. Every boundary, and sizes chosen to make a careless sum wrap. */
+static void test_within(void **state)
+{
+	const uint32_t lo = 0x00400000u, hi = 0x90000000u;
+	struct elf_image out;
+
+	(void)state;
+	assert_int_equal(parse_img(), 0);
+	put32(img, PH_DATA + P_VADDR, 0xc0000000u);
+	put32(img, PH_DATA + P_MEMSZ, 0x1000);
+	put32(img, PH_DATA + P_FILESZ, 0);
+	assert_int_equal(parse(img, sizeof(img), &out), 0); /* a valid ELF... */
+	assert_false(elf_within(&out, lo, hi));             /* ...but not for us */
+	put32(img, PH_DATA + P_VADDR, hi);
+	assert_int_equal(parse(img, sizeof(img), &out), 0);
+	assert_false(elf_within(&out, lo, hi));
+	put32(img, PH_DATA + P_VADDR, hi - 0x1000); /* ends exactly at hi */
+	assert_int_equal(parse(img, sizeof(img), &out), 0);
+	assert_true(elf_within(&out, lo, hi));
+	put32(img, PH_DATA + P_MEMSZ, 0x1001); /* one byte past hi */
+	assert_int_equal(parse(img, sizeof(img), &out), 0);
+	assert_false(elf_within(&out, lo, hi));
+	put32(img, PH_DATA + P_VADDR, 0x10000000u);
+	put32(img, PH_DATA + P_MEMSZ, 0xefffffffu); /* vaddr + memsz is 2^32 - 1 */
+	assert_int_equal(parse(img, sizeof(img), &out), 0);
+	assert_false(elf_within(&out, lo, hi));
+	/* The text below lo. */
+	build();
+	assert_int_equal(parse(img, sizeof(img), &out), 0);
+	assert_false(elf_within(&out, TEXT_VA + 1, hi));
+	assert_true(elf_within(&out, TEXT_VA, hi));
+}
+
 static void test_segment_order(void **state)
 {
 	(void)state;
@@ -511,6 +546,7 @@ int main(void)
 		cmocka_unit_test_setup(test_segment_bounds, setup),
 		cmocka_unit_test_setup(test_vaddr_wrap, setup),
 		cmocka_unit_test_setup(test_segment_order, setup),
+		cmocka_unit_test_setup(test_within, setup),
 		cmocka_unit_test_setup(test_interp_rejected, setup),
 		cmocka_unit_test(test_too_many_segments),
 		cmocka_unit_test_setup(test_entry, setup),

@@ -133,6 +133,82 @@ static void test_processes(void)
 		  syscall(SYS_KINFO, KINFO_KERNEL, KERNEL_ADDR, 0, 0, 0), -EFAULT);
 }
 
+/* Little-endian stores into an ELF being built. */
+static void put32(uint8_t *p, uint32_t off, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A structurally valid ELF32 executable (System V ABI layouts): one
+ * code segment at 0x00400000 holding exit(7) and a second PT_LOAD the
+ * caller places. */
+static uint32_t hostile_elf(uint8_t *p, uint32_t vaddr2, uint32_t memsz2)
+{
+	const uint32_t ehdr = 52, phdr = 32, code = ehdr + 2 * phdr;
+	static const uint8_t ident[] = {0x7f, 'E', 'L', 'F', 1, 1, 1};
+	/* mov $SYS_EXIT, %eax; mov $7, %ebx; int $0x80 */
+	static const uint8_t exit7[] = {0xb8, SYS_EXIT, 0, 0, 0, 0xbb, 7, 0, 0, 0, 0xcd, 0x80};
+	const uint32_t end = code + sizeof(exit7);
+
+	memset(p, 0, end);
+	memcpy(p, ident, sizeof(ident));
+	p[16] = 2;          /* ET_EXEC */
+	p[18] = 3;          /* EM_386 */
+	put32(p, 20, 1);    /* EV_CURRENT */
+	put32(p, 24, 0x00400000u + code);
+	put32(p, 28, ehdr); /* program headers right after the header */
+	p[40] = (uint8_t)ehdr;
+	p[42] = (uint8_t)phdr;
+	p[44] = 2;
+	for (uint32_t i = 0; i < 2; i++) {
+		uint32_t ph = ehdr + i * phdr;
+		put32(p, ph + 0, 1); /* PT_LOAD, from file offset 0 */
+		put32(p, ph + 8, i ? vaddr2 : 0x00400000u);
+		put32(p, ph + 16, i ? 0 : end);
+		put32(p, ph + 20, i ? memsz2 : end);
+		put32(p, ph + 24, i ? 6 : 5); /* RW / RX */
+	}
+	memcpy(p + code, exit7, sizeof(exit7));
+	return end;
+}
+
+/* Segments that reach past the user range, as an ELF on the disk or a
+ * program's own bytes may ask: each must be refused, never load. */
+static void test_hostile_elf(void)
+{
+	static const struct {
+		const char *what;
+		uint32_t vaddr, memsz;
+	} cases[] = {
+		{"a segment at 0xC0000000 (the kernel)", 0xC0000000u, 0x1000},
+		{"a segment at 0xBFFFF000 into the kernel", 0xBFFFF000u, 0x2000},
+		{"a segment over the user stack", 0xB0000000u, 0x1000},
+		{"a segment whose end wraps past 4 GiB", 0x10000000u, 0xF0000000u},
+		{"a segment that ends just above the heap limit", 0x8FFFF000u, 0x1001},
+	};
+	static uint8_t image[256];
+	static const char *const argv[] = {"hostile", NULL};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t n = hostile_elf(image, cases[i].vaddr, cases[i].memsz);
+		char what[96];
+		snprintf(what, sizeof(what), "spawn an ELF with %s", cases[i].what);
+		check_err(what,
+			  syscall(SYS_SPAWN, (uint32_t) "hostile", (uint32_t)argv, 0,
+				  (uint32_t)image, n),
+			  -ENOEXEC);
+	}
+	/* The same image with its second segment in range does load: the
+	 * refusals above are about the range, not a malformed file. */
+	uint32_t n = hostile_elf(image, 0x00800000u, 0x1000);
+	int pid = syscall(SYS_SPAWN, (uint32_t) "hostile", (uint32_t)argv, 0, (uint32_t)image, n);
+	check(pid > 0, "the same ELF with its segments in range is started");
+	int status = 0;
+	check_int("and it runs: wait", wait(pid, &status), pid);
+	check_int("its exit status", status, 7);
+}
+
 static void test_sbrk(void)
 {
 	void *before = sbrk(0);
@@ -154,6 +230,7 @@ int main(void)
 	test_grants();
 	test_services();
 	test_processes();
+	test_hostile_elf();
 	test_sbrk();
 	/* Still alive and the console still works: */
 	check(getpid() > 0, "getpid still works");
