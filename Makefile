@@ -151,7 +151,9 @@ QEMU_FLAGS = -cdrom $(B)/os.iso -m $(MEM) -no-reboot $(DISK_FLAGS) \
 run: iso disk-update
 	@echo "Booting the $(KERNEL) kernel in QEMU. Quit: type poweroff, or Ctrl-A then X."
 	$(Q)$(QEMU) $(QEMU_FLAGS); s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || \
-	  { echo "QEMU exited with status $$s (3 = kernel panic)"; exit $$s; }
+	  { case $$s in 3) why="a kernel panic";; 5) why="init could not start a shell";; \
+	    *) why="see its messages above";; esac; \
+	    echo "QEMU exited with status $$s: $$why"; exit $$s; }
 
 qemu-gdb: iso disk-update
 	@echo "QEMU waits for GDB on localhost:1234. In another terminal: make gdb KERNEL=$(KERNEL)"
