@@ -5,11 +5,16 @@
 
 include config.mk
 
-ifneq ($(filter-out mono micro,$(KERNEL)),)
-$(error KERNEL must be mono or micro, not '$(KERNEL)')
+ifneq ($(filter-out mono micro hybrid,$(KERNEL)),)
+$(error KERNEL must be mono, micro or hybrid, not '$(KERNEL)')
 endif
 
-B := build/$(KERNEL)
+# The placement: the two presets, or PLACE for a hybrid.
+PLACEMENT := $(if $(filter mono,$(KERNEL)),*=kernel,$(if $(filter micro,$(KERNEL)),*=server,$(PLACE)))
+# A variant of the server transport gets a build folder of its own.
+VARIANT := $(KERNEL)$(if $(filter-out mono,$(KERNEL)),$(if $(filter-out l4,$(IPC)),-$(IPC))$(if \
+	$(filter 0,$(FASTPATH)),-nofastpath))
+B := build/$(VARIANT)
 Q := $(if $(filter 1,$(V)),,@)
 
 # Freestanding 32-bit code: no libc, no PIC, no SSE/x87 (the kernels save
@@ -24,26 +29,37 @@ GUEST_CPPFLAGS := -nostdinc -isystem $(shell $(CC) -m32 -print-file-name=include
 # --- What goes where -------------------------------------------------------
 # The shared layer, in every kernel.
 SHARED_SRCS := $(sort $(wildcard common/arch/*.c common/arch/*.S common/mm/*.c \
-	common/kern/*.c common/kern/*.S common/klib/*.c common/lib/*.c))
+	common/kern/*.c common/kern/*.S))
+# klib and the hardware-free libraries go in as an archive, so the kernel
+# links only the files it uses (strtol is libc's; the heap is libc's
+# malloc: the kernel keeps no heap).
+KLIB_SRCS := $(sort $(wildcard common/klib/*.c common/lib/*.c))
 # Components: each directory under drivers/ is one, and fs/ and net/ are
-# one each. The component-side helpers of common/comp/ go wherever a
-# component goes.
+# one each; a component is named after its folder.
 COMP_DIRS := $(sort $(dir $(wildcard drivers/*/*.c)) $(if $(wildcard fs/*.c),fs/) \
 	$(if $(wildcard net/*.c),net/))
-COMP_SRCS := $(sort $(foreach d,$(COMP_DIRS),$(wildcard $(d)*.c)) $(wildcard common/comp/*.c))
-MONO_SRCS := $(sort $(wildcard mono/*.c mono/*.S))
-MICRO_SRCS := $(sort $(wildcard micro/*.c micro/*.S))
-
-ifeq ($(KERNEL),mono)
-KERNEL_SRCS := $(SHARED_SRCS) $(COMP_SRCS) $(MONO_SRCS)
-KCPPFLAGS := -Imono
-else
-KERNEL_SRCS := $(SHARED_SRCS) $(MICRO_SRCS)
-KCPPFLAGS := -Imicro
-endif
+COMP_NAMES := $(foreach d,$(COMP_DIRS),$(notdir $(patsubst %/,%,$(d))))
+$(foreach d,$(COMP_DIRS),$(eval COMP_DIR_$(notdir $(patsubst %/,%,$(d))) := $(d)))
+# Where each runs: its own NAME=... word, else the *=... one
+# (tools/gen-services.py checks the words and says what is wrong).
+place_word = $(patsubst $(1)=%,%,$(filter $(1)=%,$(PLACEMENT)))
+place_of = $(or $(call place_word,$(1)),$(call place_word,*))
+KERNEL_COMPS := $(strip $(foreach c,$(COMP_NAMES),$(if $(filter kernel,$(call place_of,$(c))),$(c))))
+SERVER_COMPS := $(strip $(foreach c,$(COMP_NAMES),$(if $(filter server,$(call place_of,$(c))),$(c))))
+# The ring-0 host (mono/) comes with components in the kernel, the server
+# host (micro/) with servers; a hybrid links both.
+MONO_SRCS := $(if $(KERNEL_COMPS),$(sort $(wildcard mono/*.c mono/*.S)))
+MICRO_SRCS := $(if $(SERVER_COMPS),$(filter-out $(if $(filter 0,$(FASTPATH)),micro/fastpath.c),\
+	$(sort $(wildcard micro/*.c micro/*.S))))
+KERNEL_SRCS := $(SHARED_SRCS) $(MONO_SRCS) $(MICRO_SRCS)
 
 obj = $(patsubst %,$(B)/obj/%.o,$(basename $(1)))
-KERNEL_OBJS := $(call obj,$(KERNEL_SRCS))
+KERNEL_OBJS := $(call obj,$(KERNEL_SRCS)) $(B)/services.o
+KLIB_OBJS := $(call obj,$(KLIB_SRCS))
+# Each component compiled once (build/comp/NAME.o): the same object goes
+# into the kernel or into its server.
+CB := build/comp
+KERNEL_COMP_OBJS := $(patsubst %,$(CB)/%.o,$(KERNEL_COMPS))
 
 .DEFAULT_GOAL := iso
 .PHONY: all iso kernel run qemu-gdb gdb bochs test host-tests guest-tests help clean \
@@ -64,39 +80,100 @@ deps:
 	$(Q)sh tools/install-deps.sh
 
 # --- Compiling -------------------------------------------------------------
+$(B)/obj/micro/%.o: KFLAGS := -DFASTPATH=$(FASTPATH)
 $(B)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
-	$(Q)$(CC) $(GUEST_CFLAGS) $(GUEST_CPPFLAGS) $(KCPPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(GUEST_CFLAGS) $(GUEST_CPPFLAGS) $(KFLAGS) -c $< -o $@
 
 $(B)/obj/%.o: %.S | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  AS    $<"
-	$(Q)$(CC) -m32 $(DEBUG) $(GUEST_CPPFLAGS) $(KCPPFLAGS) -c $< -o $@
+	$(Q)$(CC) -m32 $(DEBUG) $(GUEST_CPPFLAGS) -c $< -o $@
 
-# The component sections of the linker script (common/arch/kernel.ld): in
-# mono, for each component folder, its code and its data between symbols
-# that mark their bounds; in micro, nothing. The zeroed data (bss) gets a
-# section of its own, so that it takes no room in the file.
-comp_name = $(subst /,_,$(patsubst %/,%,$(1)))
-comp_inputs_text = .text .text.*
-comp_inputs_data = .rodata .rodata.* .data .data.*
-comp_inputs_bss = .bss .bss.* COMMON
-comp_section = .comp.$(call comp_name,$(2)).$(1) : AT(ADDR(.comp.$(call comp_name,$(2)).$(1)) - KERNBASE) { __comp_$(call comp_name,$(2))_$(1)_start = .; *$(2)*($(comp_inputs_$(1))) __comp_$(call comp_name,$(2))_$(1)_end = .; }
+# The kernel's service table, from the system's table and the placement;
+# rewritten only when its text changes.
+$(B)/services.c: common/system.conf common/include/abi/msg.h tools/gen-services.py FORCE
+	@mkdir -p $(dir $@)
+	$(Q)python3 tools/gen-services.py --conf common/system.conf \
+	  --msg common/include/abi/msg.h --kernel $(KERNEL) --place '$(PLACEMENT)' --ipc $(IPC) \
+	  --comps '$(COMP_NAMES)' --out $@ --placement-out $(B)/placement.txt
 
+$(B)/services.o: $(B)/services.c | $(DEPS_STAMP)
+	@echo "  CC    $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) $(GUEST_CPPFLAGS) -c $< -o $@
+
+# --- Components, compiled once ---------------------------------------------
+# Every component's sources are compiled with the same flags, whatever its
+# placement, then partially linked (ld -r) with the component-side
+# helpers of common/comp/ it uses into build/comp/NAME.o. Its code and data
+# go into sections of their own (.comp.NAME.text, .rodata, .data, .bss)
+# and every symbol is made local: two components may both carry
+# comp_control, and nothing outside a component names its insides. The
+# kernel link (common/arch/kernel.ld) and the server link
+# (micro/runtime/server.ld) bound those sections with the same
+# __comp_NAME_{text,rodata,data,bss}_{start,end} symbols, so one offset in
+# a component is the same instruction in every kernel.
+$(CB)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (component)"
+	$(Q)$(CC) $(GUEST_CFLAGS) $(GUEST_CPPFLAGS) -c $< -o $@
+
+COMPLIB_OBJS := $(patsubst %.c,$(CB)/obj/%.o,$(wildcard common/comp/*.c))
+$(CB)/libcomp.a: $(COMPLIB_OBJS)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+comp_kinds := text rodata data bss
+comp_in_text := .text .text.*
+comp_in_rodata := .rodata .rodata.*
+comp_in_data := .data .data.*
+comp_in_bss := .bss .bss.* COMMON
+
+# $(1): the component's name
+define comp_rule
+COMP_OBJS_$(1) := $$(patsubst %.c,$(CB)/obj/%.o,$$(wildcard $$(COMP_DIR_$(1))*.c))
+$(CB)/$(1).r.ld: Makefile
+	@mkdir -p $$(dir $$@)
+	$(Q)printf '%s\n' '/* Written by the Makefile: one component, sections of its own. */' \
+	  'SECTIONS {' $$(foreach k,$(comp_kinds),'.comp.$(1).$$(k) : { *($$(comp_in_$$(k))) }') \
+	  'components : { KEEP(*(components)) }' '}' > $$@
+$(CB)/$(1).o: $$(COMP_OBJS_$(1)) $(CB)/libcomp.a $(CB)/$(1).r.ld
+	@echo "  LD    $$@ (component $(1))"
+	$(Q)$(LD) -m elf_i386 -r -T $(CB)/$(1).r.ld -o $$@.tmp $$(COMP_OBJS_$(1)) $(CB)/libcomp.a
+	$(Q)$(OBJCOPY) -w --localize-symbol='*' $$@.tmp $$@ && rm -f $$@.tmp
+-include $$(COMP_OBJS_$(1):.o=.d)
+endef
+$(foreach c,$(COMP_NAMES),$(eval $(call comp_rule,$(c))))
+-include $(COMPLIB_OBJS:.o=.d)
+
+# The component sections of the kernel link: for each component placed in
+# the kernel, its four sections between their bounds symbols.
+comp_section = .comp.$(2).$(1) : AT(ADDR(.comp.$(2).$(1)) - KERNBASE) { __comp_$(2)_$(1)_start = .; *(.comp.$(2).$(1)) __comp_$(2)_$(1)_end = .; }
 comp_kinds_text = text
-comp_kinds_data = data bss
+comp_kinds_data = rodata data bss
 $(B)/components-%.ld: FORCE
 	@mkdir -p $(dir $@)
 	$(Q)printf '%s\n' '/* Written by the Makefile: see common/arch/kernel.ld. */' \
-	  $(if $(filter mono,$(KERNEL)),$(foreach k,$(comp_kinds_$*),$(foreach d,$(COMP_DIRS),'$(call comp_section,$(k),$(d))'))) \
+	  $(foreach k,$(comp_kinds_$*),$(foreach c,$(KERNEL_COMPS),'$(call comp_section,$(k),$(c))')) \
 	  > $@.new
 	$(Q)cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 
-$(B)/kernel.elf: $(KERNEL_OBJS) common/arch/kernel.ld $(B)/components-text.ld \
-		$(B)/components-data.ld
+# What is linked, as a file that changes when the placement does: a
+# component moved out of the kernel must relink it even though no object
+# is newer.
+$(B)/link.list: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)echo $(KERNEL_OBJS) $(KERNEL_COMP_OBJS) > $@.new
+	$(Q)cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+
+$(B)/libk.a: $(KLIB_OBJS)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/kernel.elf: $(KERNEL_OBJS) $(KERNEL_COMP_OBJS) $(B)/libk.a common/arch/kernel.ld \
+		$(B)/components-text.ld $(B)/components-data.ld $(B)/link.list
 	@echo "  LD    $@"
-	$(Q)$(LD) -m elf_i386 -z noexecstack -L $(B) -T common/arch/kernel.ld -o $@ $(KERNEL_OBJS)
+	$(Q)$(LD) -m elf_i386 -z noexecstack -L $(B) -T common/arch/kernel.ld -o $@ \
+	  $(KERNEL_OBJS) $(KERNEL_COMP_OBJS) $(B)/libk.a
 
 kernel: $(B)/kernel.elf
 
@@ -189,7 +266,8 @@ compile_commands.json: FORCE
 FORCE:
 
 clean:
-	rm -rf build/mono build/micro build/user build/host
+	rm -rf build/mono build/micro build/hybrid build/*-nofastpath build/comp build/srv \
+	  build/user build/host
 
 distclean:
 	rm -rf build compile_commands.json
@@ -208,4 +286,4 @@ help:
 	@echo "make compile_commands.json   for clangd"
 	@echo "make clean        remove build products"
 
--include $(KERNEL_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(KLIB_OBJS:.o=.d)

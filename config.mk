@@ -1,9 +1,20 @@
 # Settings a student edits. Every one can be overridden on the command line,
 # e.g. `make run KERNEL=micro MEM=64 OPT=-O0`.
 
-# Which kernel `make run`, `make iso`, `make qemu-gdb` and `make bochs` use:
-# mono (everything in ring 0) or micro (drivers and services as ring-3 servers).
+# Which kernel `make run`, `make iso`, `make qemu-gdb` and `make bochs` use.
+# Where each component runs is a table (common/system.conf lists them):
+#   mono    every component in the kernel (ring 0)
+#   micro   every component a ring-3 server
+#   hybrid  the placement PLACE below: NAME=kernel or NAME=server per
+#           component, *=... for the rest
 KERNEL ?= mono
+PLACE ?= fs=kernel ata=kernel *=server
+
+# How servers are reached: l4 (synchronous rendezvous IPC). FASTPATH=0
+# builds the l4 fast path out (make bench shows what it buys); such a
+# kernel is built in build/<kernel>-nofastpath/.
+IPC ?= l4
+FASTPATH ?= 1
 
 # Compilers. Debian's gcc with -m32 (gcc-multilib) builds the guest; clang
 # works too (CC=clang). HOSTCC builds the host unit tests and tools.

@@ -317,9 +317,8 @@ static int fs_init(void)
 
 static const struct component fs_component = {
 	.name = "fs",
-	.service = SVC_FS,
+	.serves = {{SVC_FS, fs_handle}},
 	.init = fs_init,
-	.handle = fs_handle,
 	.calls = SVC_BIT(SVC_ATA),
 };
 COMPONENT(fs_component);

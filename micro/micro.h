@@ -1,5 +1,5 @@
-/* The micro kernel's internals: services, their servers, and the IPC
- * state of every thread. */
+/* The server host's internals: servers, the per-thread IPC state, and the
+ * l4 transport between them. */
 #ifndef MICRO_H
 #define MICRO_H
 
@@ -7,27 +7,39 @@
 
 #include "abi/msg.h"
 #include "component.h"
+#include "proc.h"
+#include "service.h"
 
-struct proc;
-struct trapframe;
+/* One server: a component placed as a server (indexed like svc_table),
+ * or the reincarnation server (RS_SLOT). Its rights are its table row;
+ * what it keeps across restarts is its image, its queue and its counts. */
+#define RS_SLOT  MAX_COMPS
+#define NSERVERS (MAX_COMPS + 1)
 
-/* One registered service and the server that provides it. The manifest is
- * taken once, when the boot image first starts, and kept across restarts:
- * a restarted server gets exactly the rights the first one had. */
-struct service {
-	struct proc *server;       /* the live instance, or NULL */
-	int bound;                 /* a boot server has claimed this service */
-	struct component manifest; /* function pointers are meaningless here */
+struct server {
+	struct proc *proc; /* the live instance, or NULL */
+	int comp;          /* its table row (-1: the reincarnation server) */
+	int bound;         /* it has registered once (at boot) */
 	char name[16];
 	const void *image; /* its ELF, a boot module, for restarts */
 	uint32_t image_size;
 	struct proc *queue_head, *queue_tail; /* callers not yet received */
-	uint32_t busy_since;                  /* tick the server took a request; 0: idle */
+	uint32_t busy_since;                  /* tick it took a request; 0: idle */
 	uint32_t started_at;                  /* tick the live instance started */
-	int retired;                          /* the reincarnation server gave up on it */
+	int retired;                          /* given up: its callers get an error */
+	uint32_t timer_at;                    /* tick of its pending timer (0: none) */
+	uint32_t next_map_va;                 /* where its next MMIO or DMA mapping goes */
 };
 
+/* Where a server's device mappings and DMA buffers go: above the heap's
+ * limit (USER_HEAP_MAX), below the stack. */
+#define SERVER_MAP_BASE 0x90000000u
+#define SERVER_MAP_TOP  0xA0000000u
+
 enum ipc_state { IPC_NONE, IPC_QUEUED, IPC_REPLY_WAIT };
+
+/* The words of a MSG_NOTIFY (abi/msg.h), pending per server thread. */
+enum { NOTE_IRQ, NOTE_FROM, NOTE_EVENT, NOTE_DEATH, NOTE_WORDS };
 
 /* Per thread, indexed like procs[]. */
 struct ipc {
@@ -38,34 +50,65 @@ struct ipc {
 	int32_t result;        /* the reply's type, or -EDEADSRCDST */
 	struct proc *queue_next;
 	/* As a server: */
-	int svc;       /* the service it serves (0: none) */
-	int receiving; /* blocked in SYS_RECV */
+	struct server *srv; /* the server it is (NULL: none) */
+	int receiving;      /* blocked in SYS_RECV */
 	uint32_t recv_umsg;
 	struct msg *recv_kva; /* the same, resolved (NULL: use recv_umsg) */
-	uint32_t notify;      /* pending notification bits */
-	int irq_wait_line;    /* blocked in SYS_IRQ_WAIT on this line, or -1 */
-	uint32_t next_map_va; /* where the next MMIO or DMA mapping goes */
+	int registered;       /* this instance has said it is ready */
+	uint32_t notes;       /* some note[] word is not 0 */
+	uint32_t note[NOTE_WORDS];
+	int irq_wait_line; /* blocked in SYS_IRQ_WAIT on this line, or -1 */
 };
 
-extern struct service services[SVC_MAX];
-extern struct proc *rs_proc; /* the reincarnation server, once registered */
-extern uint32_t rs_alarm;    /* tick of its pending alarm, or 0 */
+extern struct server servers[NSERVERS];
 extern uint32_t total_restarts;
 extern int servers_unregistered; /* boot servers started but not yet registered */
-struct ipc *ipc_of(const struct proc *p);
+extern struct ipc ipcs[NPROC];
 
-int32_t ipc_call(struct trapframe *tf);
-int32_t ipc_recv(struct proc *srv, uint32_t umsg, struct msg *kva);
-int32_t ipc_reply(struct proc *srv, int pid, const struct msg *r, struct proc **woken);
-void ipc_notify(struct proc *srv, int line);
-void ipc_server_died(struct proc *srv);
+static inline struct ipc *ipc_of(const struct proc *p)
+{
+	return &ipcs[p->slot];
+}
+
+/* The server of service svc, or NULL. */
+static inline struct server *server_of_svc(int svc)
+{
+	int c = services[svc].comp;
+	if (c >= 0)
+		return &servers[c];
+	return svc == SVC_RS ? &servers[RS_SLOT] : NULL;
+}
+
+/* l4.c: the transport. */
+#define RECV_BLOCKED ((int32_t)0x80000000)
+int32_t l4_recv(struct proc *srv, uint32_t umsg, struct msg *kva);
+int32_t l4_reply(struct proc *srv, int pid, const struct msg *r, struct proc **woken);
+void l4_notify(struct proc *srv, int word, uint32_t bits);
+void l4_server_died(struct proc *srv);
 /* Makes a server that is blocked in the kernel die as soon as it runs. */
-void ipc_kill(struct proc *p);
+void l4_kill(struct proc *p);
+/* The caller pid's innermost call, if it waits on server s: what a grant
+ * copy or a reply refers to; *caller (if not NULL) is set to the caller. */
+struct call_frame *l4_frame_of(int pid, const struct server *s, struct proc **caller);
 
-int32_t server_syscall(struct trapframe *tf);
-/* Starts a server from its ELF image: a restart of service s, or a boot
- * server (s NULL) that will register itself. NULL and *err on failure. */
-struct proc *server_start(struct service *s, const char *name, const void *image, uint32_t size,
+/* srv_life.c: starting and losing servers. */
+struct proc *server_start(struct server *s, const char *name, const void *image, uint32_t size,
 			  int *err);
+void server_grant_ports(struct proc *p);
+
+/* srv_calls.c and rs_calls.c: the system calls of servers. */
+int32_t srv_register(struct proc *p, uint32_t umanifest);
+
+/* The calling thread, if it is a server that has registered; else NULL. */
+static inline struct proc *registered_server(void)
+{
+	struct proc *p = current;
+	return (p->flags & PROC_F_SERVER) && ipc_of(p)->registered ? p : NULL;
+}
+int32_t sys_rs_register(struct trapframe *tf);
+int32_t sys_srv_info(struct trapframe *tf);
+int32_t sys_srv_restart(struct trapframe *tf);
+int32_t sys_srv_kill(struct trapframe *tf);
+int32_t sys_srv_retire(struct trapframe *tf);
 
 #endif

@@ -1,41 +1,47 @@
-# The micro kernel's boot servers: one ring-3 ELF per component directory
-# (drivers/*/, fs/*/, net/*/), made of the component's own objects (the
-# same sources mono links into ring 0), the server runtime and the user
-# libc. GRUB loads each as a module named srv:<name>.
+# The servers: one ring-3 ELF per component (build/srv/NAME), made of the
+# component's object (build/comp/NAME.o, the very object a kernel placement
+# links into ring 0), the server runtime and the user libc; and the
+# reincarnation server. GRUB loads each server the placement asks for as a
+# module named srv:NAME. The ELF files are the same for every kernel.
 
-SERVER_NAMES := $(notdir $(patsubst %/,%,$(COMP_DIRS)))
-SERVER_ELFS := $(patsubst %,build/micro/srv/%,$(SERVER_NAMES))
-SRV_OBJ := build/micro/srvobj
-SRV_COMMON_OBJS := $(patsubst %.c,$(SRV_OBJ)/%.o,$(wildcard micro/runtime/*.c common/comp/*.c))
+SRV := build/srv
+SRV_OBJ := $(SRV)/obj
+SRV_RUNTIME_OBJS := $(patsubst %.c,$(SRV_OBJ)/%.o,$(wildcard micro/runtime/*.c))
 
 $(SRV_OBJ)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $< (server)"
 	$(Q)$(CC) $(GUEST_CFLAGS) $(GUEST_CPPFLAGS) -Iuser/include -c $< -o $@
 
-# $(1): the component's directory, e.g. drivers/console/
+# The named bounds of the component, aliases of the generic ones that
+# micro/runtime/server.ld defines.
+srv_bounds = $(foreach k,text rodata data bss,$(foreach e,start end,\
+	-Wl,--defsym=__comp_$(1)_$(k)_$(e)=__comp_$(k)_$(e)))
+
+# $(1): the component's name
 define server_rule
-build/micro/srv/$(notdir $(patsubst %/,%,$(1))): $(patsubst %.c,$(SRV_OBJ)/%.o,$(wildcard $(1)*.c)) \
-		$(SRV_COMMON_OBJS) $(USER_CRT0) $(USER_LIBC) user/user.ld
+$(SRV)/$(1): $(CB)/$(1).o $(SRV_RUNTIME_OBJS) $(USER_CRT0) $(USER_LIBC) micro/runtime/server.ld
 	@mkdir -p $$(dir $$@)
 	@echo "  LD    $$@"
-	$(Q)$(CC) $(USER_LDFLAGS) -o $$@ $(USER_CRT0) \
-		$(patsubst %.c,$(SRV_OBJ)/%.o,$(wildcard $(1)*.c)) $(SRV_COMMON_OBJS) $(USER_LIBC) \
-		$(USER_LIBGCC)
+	$(Q)$(CC) $(filter-out -Wl$(comma)-T$(comma)user/user.ld,$(USER_LDFLAGS)) \
+		-Wl,-T,micro/runtime/server.ld $(call srv_bounds,$(1)) -o $$@ $(USER_CRT0) \
+		$(CB)/$(1).o $(SRV_RUNTIME_OBJS) $(USER_LIBC) $(USER_LIBGCC)
 endef
-$(foreach d,$(COMP_DIRS),$(eval $(call server_rule,$(d))))
+comma := ,
+$(foreach c,$(COMP_NAMES),$(eval $(call server_rule,$(c))))
 
-# The reincarnation server is micro's own, not a component: it is built
-# from micro/rs/ and started first, so it watches every server after it.
+# The reincarnation server is the server host's own, not a component: it is
+# built from micro/rs/ and started first, so it watches every server after it.
 RS_OBJS := $(patsubst %.c,$(SRV_OBJ)/%.o,$(wildcard micro/rs/*.c))
-build/micro/srv/rs: $(RS_OBJS) $(USER_CRT0) $(USER_LIBC) user/user.ld
+$(SRV)/rs: $(RS_OBJS) $(USER_CRT0) $(USER_LIBC) user/user.ld
 	@mkdir -p $(dir $@)
 	@echo "  LD    $@"
 	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $(RS_OBJS) $(USER_LIBC) $(USER_LIBGCC)
 
-ifeq ($(KERNEL),micro)
-ISO_FILES += build/micro/srv/rs $(SERVER_ELFS)
-ISO_MODULES := $(ISO_MODULES)|/boot/rs srv:rs$(foreach n,$(SERVER_NAMES),|/boot/$(n) srv:$(n))
+SERVER_ELFS := $(patsubst %,$(SRV)/%,$(SERVER_COMPS))
+ifneq ($(SERVER_COMPS),)
+ISO_FILES += $(SRV)/rs $(SERVER_ELFS)
+ISO_MODULES := $(ISO_MODULES)|/boot/rs srv:rs$(foreach n,$(SERVER_COMPS),|/boot/$(n) srv:$(n))
 endif
 
--include $(SRV_COMMON_OBJS:.o=.d) $(RS_OBJS:.o=.d)
+-include $(SRV_RUNTIME_OBJS:.o=.d) $(RS_OBJS:.o=.d)

@@ -9,6 +9,11 @@
 /* Physical memory mapped at KERNBASE with 4 MiB pages. The boot code maps
  * this much; pmm ignores RAM above it. */
 #define DIRECT_MAP_BYTES (256u << 20)
+/* Device memory mapped for components in ring 0 (mmio_map), right above
+ * the direct map: its page tables exist from boot, so every address space
+ * shares them. */
+#define DEVWIN_BASE  (KERNBASE + DIRECT_MAP_BYTES)
+#define DEVWIN_BYTES (16u << 20)
 
 #define PAGE_SIZE      4096u
 #define PAGE_SHIFT     12

@@ -31,10 +31,12 @@ void reserve_leave(void);
 int reserve_active(void);
 
 /* Page table entry bits (SDM 3A 4.3). */
-#define PTE_P  0x001
-#define PTE_W  0x002
-#define PTE_U  0x004
-#define PTE_PS 0x080
+#define PTE_P   0x001
+#define PTE_W   0x002
+#define PTE_U   0x004
+#define PTE_PWT 0x008 /* write-through */
+#define PTE_PCD 0x010 /* cache disabled: device registers */
+#define PTE_PS  0x080
 #define PTE_G  0x100
 /* Software bit: the frame is not ours to free (device or shared memory). */
 #define PTE_BORROWED 0x200
@@ -59,6 +61,10 @@ void vm_unmap_range(pde_t *pgdir, uint32_t va, uint32_t len);
 uint32_t *vm_pte(pde_t *pgdir, uint32_t va);
 /* Bytes of user memory mapped. */
 uint32_t vm_user_bytes(pde_t *pgdir);
+/* Maps device memory at physical pa (anywhere in the 4 GiB, above the
+ * direct map too) into the kernel's device window, uncached, in every
+ * address space at once. NULL when the window is full. */
+void *vm_map_device(uint32_t pa, uint32_t len);
 
 /* Checked copies between the kernel and any address space, current or not,
  * through the direct map: every page is looked up with the user bit (and
@@ -68,6 +74,9 @@ int copy_from_user(pde_t *pgdir, void *dst, uint32_t usrc, uint32_t len);
 int copy_to_user(pde_t *pgdir, uint32_t udst, const void *src, uint32_t len);
 /* Copies between two address spaces (grants in micro), page by page. */
 int copy_between(pde_t *dpg, uint32_t udst, pde_t *spg, uint32_t usrc, uint32_t len);
+/* Any of the four: a NULL space is ring-0 memory (an address the kernel
+ * trusts), any other is checked as user memory. */
+int space_copy(pde_t *dst_space, uint32_t dst, pde_t *src_space, uint32_t src, uint32_t len);
 /* A user C string of at most max bytes including the NUL: its length, or
  * -EFAULT, or -ENAMETOOLONG. */
 int copy_str_from_user(pde_t *pgdir, char *dst, uint32_t usrc, uint32_t max);
@@ -87,9 +96,11 @@ static inline int user_range_ok(uint32_t uaddr, uint32_t len)
 	return uaddr < USER_TOP && len <= USER_TOP - uaddr;
 }
 
-void kheap_init(void);
-void *kmalloc(size_t n);
-void *kzalloc(size_t n);
-void kfree(void *p);
+/* Kernel memory of a few pages or more, physically contiguous and reached
+ * through the direct map: what the kernel itself allocates (copies of
+ * program images). The kernel keeps no general heap: the little it holds
+ * besides is static. NULL if no run of frames is free. */
+void *kpages_alloc(uint32_t bytes);
+void kpages_free(void *p, uint32_t bytes);
 
 #endif

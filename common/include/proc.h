@@ -9,13 +9,16 @@
 
 #include <stdint.h>
 
+#include "abi/errno.h"
 #include "abi/kinfo.h"
+#include "abi/syscall.h"
 #include "abi/msg.h"
 #include "arch.h"
 #include "mm.h"
+#include "service.h"
 
 #define NPROC             64
-#define PROC_MAX_IORANGES 4
+#define PROC_MAX_IORANGES 8
 
 /* Kernel-internal flags beside the PROC_F_* that ps shows. */
 #define PROC_F_COMPONENT 0x100 /* mono: a component's interrupt thread */
@@ -27,6 +30,7 @@ struct io_range {
 enum pstate { P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
 
 struct proc {
+	int slot; /* its index in procs[]: per-thread tables of the hosts use it */
 	int pid, ppid;
 	enum pstate state;
 	char name[PROC_NAME_LEN];
@@ -44,6 +48,7 @@ struct proc {
 	int killed;
 	uint32_t ticks;        /* time slices used */
 	uint32_t caps;         /* services it may call: SVC_BIT() mask */
+	uint32_t privs;        /* PRIV_* beyond its services */
 	uint32_t flags;        /* PROC_F_* */
 	struct proc *run_next; /* run queue link */
 	/* Ports this thread may use from ring 3 (a micro server's manifest). */
@@ -53,15 +58,35 @@ struct proc {
 	 * boot modules), to name functions in fault messages. */
 	const void *image;
 	uint32_t image_size;
-	int image_owned; /* a kmalloc'd copy (programs from the file system) */
-	/* A service call in progress, in either kernel: the service it waits
-	 * on (0: none), the grant it lent, and where its reply goes. */
-	int call_svc;
-	struct grant call_grant;
-	struct msg *call_reply; /* kernel copy of the message (mono) */
-	int call_done;
-	int call_kgrant; /* mono: the grant is ring-0 memory (a component's) */
+	int image_owned; /* a kpages_alloc'd copy (programs from the file system) */
+	/* The service calls it is making, innermost first (service.h). */
+	struct call_frame *call;
+	/* A server: the component it hosts (-1: none). */
+	int comp;
 };
+
+/* The service the thread's innermost call waits on (0: none). */
+static inline int proc_calling(const struct proc *p)
+{
+	return p->call ? p->call->svc : 0;
+}
+
+/* The checks of every SYS_CALL, the system-call layer's policy in every
+ * kernel: a process may call only the services it holds a capability for
+ * (user programs: the public ones; servers: their table row's). Only a
+ * thread that can itself be serving something (a server) can close a
+ * cycle, so ordinary programs skip that walk. 0 or -errno. */
+static inline int32_t service_admit(uint32_t svc, const struct proc *p)
+{
+	if (svc - 1 >= SVC_MAX - 1)
+		return -EINVAL;
+	int have = services[svc].transport != NULL;
+	if (!(p->caps & SVC_BIT(svc)) || !have)
+		return have ? -EPERM : -ENOENT;
+	if ((p->flags & PROC_F_SERVER) && service_would_cycle((int)svc))
+		return -EDEADLK;
+	return 0;
+}
 
 extern struct proc procs[NPROC];
 extern struct proc *current;
@@ -80,7 +105,7 @@ struct spawn_args {
 /* Loads the ELF image into a fresh address space with argv and envp on
  * its stack. Returns the new process, not yet runnable, or NULL with *err
  * set. The image must stay in memory while the process lives (it names
- * functions in fault reports); set image_owned to have it kfree'd. */
+ * functions in fault reports); set image_owned to have it kpages_free'd. */
 struct proc *proc_create_user(const char *name, const void *image, uint32_t size,
 			      const struct spawn_args *a, int *err);
 struct proc *proc_by_pid(int pid);
@@ -92,7 +117,11 @@ void proc_start_init(void);
 /* Ends the current process: wakes its parent, gives its children to init. */
 __attribute__((noreturn)) void proc_exit(int status);
 /* Exits if the current process has been marked killed. */
-void proc_exit_if_killed(void);
+static inline void proc_exit_if_killed(void)
+{
+	if (current->killed)
+		proc_exit(WAIT_KILLED | T_IRQ0);
+}
 /* Reaps a zombie child; pid -1 for any. Blocks. */
 int proc_wait(int pid, int *status);
 /* Frees a zombie's memory (not its slot, which the parent reaps). */
@@ -107,6 +136,9 @@ void sched_yield(void);
 void sched_switch_to(struct proc *next);
 /* Sleeps until wakeup(chan); sleep_ticks sleeps for n timer ticks. */
 void sleep_on(const void *chan);
+/* The same, but also wakes at tick `deadline` (0: never); the caller
+ * checks which happened. */
+void sleep_on_until(const void *chan, uint32_t deadline);
 void sleep_ticks(uint32_t n);
 void wakeup(const void *chan);
 void sched_tick(struct trapframe *tf);

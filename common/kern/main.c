@@ -1,14 +1,16 @@
-/* kmain: brings up the shared hardware layer in dependency order, then
- * hands over to the flavour (mono/ or micro/) to start its services and
- * init, and finally starts scheduling. */
+/* kmain: brings up the shared hardware layer in dependency order, starts
+ * init, then each host linked in (mono/'s for components in ring 0,
+ * micro/'s for servers) starts the components placed with it, and
+ * finally scheduling starts. */
 #include "arch.h"
 #include "cpu.h"
-#include "flavour.h"
 #include "initrd.h"
 #include "kernel.h"
 #include "mm.h"
 #include "multiboot.h"
+#include "pci.h"
 #include "proc.h"
+#include "service.h"
 
 struct bootmod bootmods[MAX_BOOTMODS];
 int nbootmods;
@@ -47,7 +49,7 @@ static void collect_modules(const struct multiboot_info *mbi)
 void kmain(uint32_t magic, uint32_t mbi_pa)
 {
 	early_serial_init();
-	kprintf("\nteachos (%s kernel) booting\n", flavour_name);
+	kprintf("\nteachos (%s kernel) booting\n", kernel_name);
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		panic("not started by a Multiboot loader (magic %#x)", magic);
 	const struct multiboot_info *mbi = P2V(mbi_pa);
@@ -58,14 +60,18 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	collect_modules(mbi);
 	pmm_init(mbi);
 	vm_init();
-	kheap_init();
 	initrd_init();
-	syscall_init();
+	pci_init();
+	service_init();
 	sched_init();
 	kprintf("memory: %u KiB free of %u KiB; %d boot modules\n", pmm_free_frames() * 4,
 		pmm_total_frames() * 4, nbootmods);
 
-	flavour_start();
+	proc_start_init();
+	service_start();
+	/* After the hosts have bound their own services (the reincarnation
+	 * server's), so SYS_CALL's entry sees every transport. */
+	syscall_init();
 	pit_init(HZ);
 	sched_start();
 }

@@ -4,10 +4,10 @@
 #include "abi/syscall.h"
 #include "cpu.h"
 #include "elf.h"
-#include "flavour.h"
 #include "initrd.h"
 #include "kernel.h"
 #include "proc.h"
+#include "service.h"
 
 struct proc procs[NPROC];
 struct proc *current;
@@ -48,7 +48,9 @@ static struct proc *alloc_proc(const char *name, int *err)
 			return NULL;
 		}
 		memset(p, 0, sizeof(*p));
+		p->slot = (int)(p - procs);
 		p->kstack = P2V(ks);
+		p->comp = -1;
 		p->state = P_EMBRYO;
 		p->pid = next_pid++;
 		pidhash[(unsigned)p->pid % PIDHASH] = p;
@@ -225,7 +227,7 @@ struct proc *proc_by_pid(int pid)
 void proc_release(struct proc *p)
 {
 	if (p->image_owned) {
-		kfree((void *)p->image);
+		kpages_free((void *)p->image, p->image_size);
 		p->image = NULL;
 		p->image_owned = 0;
 	}
@@ -242,7 +244,7 @@ void proc_exit(int status)
 	struct proc *p = current;
 	if (p == initproc)
 		panic("init exited with status %#x", status);
-	flavour_proc_exit(p);
+	hosts_proc_exit(p);
 	proc_release(p);
 	p->exit_status = status;
 	for (struct proc *c = procs; c < procs + NPROC; c++) {
@@ -256,12 +258,6 @@ void proc_exit(int status)
 	wakeup(proc_by_pid(p->ppid));
 	sched_yield();
 	panic("a zombie ran again");
-}
-
-void proc_exit_if_killed(void)
-{
-	if (current->killed)
-		proc_exit(WAIT_KILLED | T_IRQ0);
 }
 
 int proc_wait(int pid, int *status)

@@ -3,9 +3,9 @@
  * only when the queue is empty and is never on it. */
 #include "arch.h"
 #include "cpu.h"
-#include "flavour.h"
 #include "kernel.h"
 #include "proc.h"
+#include "service.h"
 
 static struct proc *runq_head, *runq_tail;
 static struct proc *idle;
@@ -136,11 +136,16 @@ void sleep_on(const void *chan)
 	current->wchan = NULL;
 }
 
+void sleep_on_until(const void *chan, uint32_t deadline)
+{
+	current->wake_tick = deadline;
+	sleep_on(chan);
+	current->wake_tick = 0;
+}
+
 void sleep_ticks(uint32_t n)
 {
-	current->wake_tick = ticks + (n ? n : 1);
-	sleep_on(&current->wake_tick);
-	current->wake_tick = 0;
+	sleep_on_until(&current->wake_tick, ticks + (n ? n : 1));
 }
 
 void wakeup(const void *chan)
@@ -157,7 +162,7 @@ void sched_tick(struct trapframe *tf)
 	for (struct proc *p = procs; p < procs + NPROC; p++)
 		if (p->state == P_SLEEPING && p->wake_tick && (int32_t)(ticks - p->wake_tick) >= 0)
 			sched_ready(p);
-	flavour_tick(tf);
+	hosts_tick(tf);
 	/* A process marked killed while spinning in ring 3 dies here. */
 	if (tf_from_user(tf))
 		proc_exit_if_killed();

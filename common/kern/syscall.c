@@ -1,15 +1,15 @@
 /* The system calls the kernel answers itself (design.md Rule 3): process
  * management, time and memory. Everything else is SYS_CALL, a message to a
- * service, which the flavour delivers. Arguments arrive in the trap frame:
- * ebx, ecx, edx, esi, edi. */
+ * service (service.c), which the service's transport delivers. Arguments
+ * arrive in the trap frame: ebx, ecx, edx, esi, edi. */
 #include "abi/errno.h"
 #include "abi/fs.h"
 #include "abi/kinfo.h"
 #include "abi/syscall.h"
-#include "flavour.h"
 #include "initrd.h"
 #include "kernel.h"
 #include "proc.h"
+#include "service.h"
 
 typedef int32_t (*syscall_fn)(struct trapframe *tf);
 /* Read by the entry stub in vectors.S. */
@@ -105,10 +105,10 @@ static int32_t sys_spawn(struct trapframe *tf)
 	if (tf->esi) { /* an ELF in the caller's memory, read from a file */
 		if (size == 0 || size > SPAWN_IMAGE_MAX)
 			return size ? -E2BIG : -ENOEXEC;
-		if (!(copy = kmalloc(size)))
+		if (!(copy = kpages_alloc(size)))
 			return -ENOMEM;
 		if (copy_from_user(current->pgdir, copy, tf->esi, size) < 0) {
-			kfree(copy);
+			kpages_free(copy, size);
 			return -EFAULT;
 		}
 		image = copy;
@@ -118,10 +118,12 @@ static int32_t sys_spawn(struct trapframe *tf)
 	const char *base = strrchr(path, '/');
 	struct proc *p = proc_create_user(base ? base + 1 : path, image, size, &a, &r);
 	if (!p) {
-		kfree(copy);
+		if (copy)
+			kpages_free(copy, size);
 		return r;
 	}
 	p->image_owned = copy != NULL;
+	rights_for_program(p, p->name, image, size);
 	sched_ready(p);
 	return p->pid;
 }
@@ -206,12 +208,30 @@ static int32_t sys_poweroff(struct trapframe *tf)
 	 * sync first (a kernel of servers cannot wait on one here). */
 	int code = (int)(tf->ebx & 0x7F);
 	kprintf("poweroff: stopping the machine\n");
-	flavour_poweroff();
 	machine_poweroff(code);
+}
+
+static int32_t kinfo_service(uint32_t uout, uint32_t svc)
+{
+	struct svcinfo si = {0};
+	if (svc > 0 && svc < SVC_MAX && services[svc].transport) {
+		int c = services[svc].comp;
+		si.placement = c < 0                                ? SVCINFO_SYSTEM
+			       : svc_table[c].place == PLACE_KERNEL ? SVCINFO_KERNEL
+								    : SVCINFO_SERVER;
+		strlcpy(si.name, c < 0 ? "" : svc_table[c].name, sizeof(si.name));
+		for (struct proc *p = procs; c >= 0 && p < procs + NPROC; p++)
+			if (p->state != P_UNUSED && p->state != P_ZOMBIE &&
+			    (p->flags & PROC_F_SERVER) && p->comp == c)
+				si.pid = p->pid;
+	}
+	return copy_to_user(current->pgdir, uout, &si, sizeof(si));
 }
 
 static int32_t sys_kinfo(struct trapframe *tf)
 {
+	if (tf->ebx == KINFO_SERVICE)
+		return kinfo_service(tf->ecx, tf->edx);
 	if (tf->ebx != KINFO_KERNEL)
 		return -EINVAL;
 	struct kinfo k = {
@@ -219,9 +239,11 @@ static int32_t sys_kinfo(struct trapframe *tf)
 		.ticks = ticks,
 		.mem_total_kib = pmm_total_frames() * (PAGE_SIZE / 1024),
 		.mem_free_kib = pmm_free_frames() * (PAGE_SIZE / 1024),
-		.restarts = flavour_restarts(),
+		.restarts = hosts_restarts(),
+		.privs = current->privs,
 	};
-	strlcpy(k.flavour, flavour_name, sizeof(k.flavour));
+	strlcpy(k.flavour, kernel_name, sizeof(k.flavour));
+	strlcpy(k.ipc, ipc_name, sizeof(k.ipc));
 	for (struct proc *p = procs; p < procs + NPROC; p++)
 		k.nprocs += p->state != P_UNUSED;
 	return copy_to_user(current->pgdir, tf->ecx, &k, sizeof(k));
@@ -230,7 +252,7 @@ static int32_t sys_kinfo(struct trapframe *tf)
 void syscall_init(void)
 {
 	for (int i = 0; i < SYSCALL_SLOTS; i++)
-		syscall_table[i] = i >= SYS_MAX ? flavour_syscall : sys_enosys;
+		syscall_table[i] = sys_enosys;
 	syscall_table[SYS_EXIT] = sys_exit;
 	syscall_table[SYS_WAIT] = sys_wait;
 	syscall_table[SYS_SPAWN] = sys_spawn;
@@ -240,7 +262,13 @@ void syscall_init(void)
 	syscall_table[SYS_SBRK] = sys_sbrk;
 	syscall_table[SYS_UPTIME] = sys_uptime;
 	syscall_table[SYS_PS] = sys_ps;
-	syscall_table[SYS_CALL] = flavour_call;
+	syscall_table[SYS_CALL] = service_syscall_entry();
+	/* The calls hosts add above SYS_MAX (the server calls). */
+	for (const struct host *const *h = hosts; *h; h++)
+		for (const struct host_call *c = (*h)->calls; c && c->nr; c++) {
+			KASSERT(c->nr >= SYS_MAX && c->nr < SYSCALL_SLOTS);
+			syscall_table[c->nr] = c->fn;
+		}
 	syscall_table[SYS_POWEROFF] = sys_poweroff;
 	syscall_table[SYS_KINFO] = sys_kinfo;
 }

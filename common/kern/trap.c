@@ -1,13 +1,14 @@
 /* Where every exception and IRQ lands. A fault in ring 3 kills that
- * process with a readable message; a fault in ring 0 goes to the flavour's
- * fault policy (mono panics naming the component) and otherwise panics. */
+ * process with a readable message; a fault in ring 0 goes to the hosts'
+ * fault policy (a component in the kernel panics, naming itself) and
+ * otherwise panics. */
 #include "abi/syscall.h"
 #include "arch.h"
 #include "cpu.h"
 #include "elf.h"
-#include "flavour.h"
 #include "kernel.h"
 #include "proc.h"
+#include "service.h"
 
 static const char *const exc_names[32] = {
 	"divide error",
@@ -88,7 +89,7 @@ static void user_fault(struct trapframe *tf)
 	const char *fn = user_symbol(p, tf->eip, &off);
 	kprintf("pid %d (%s): %s%s, eip 0x%08x <%s+%#x> -- killed\n", p->pid, p->name,
 		trap_name(tf->trapno), detail, tf->eip, fn ? fn : "?", fn ? off : 0);
-	flavour_user_fault(p, tf);
+	hosts_user_fault(p, tf);
 	proc_exit(WAIT_KILLED | (int)tf->trapno);
 }
 
@@ -106,14 +107,14 @@ void trap(struct trapframe *tf)
 			return;
 		pic_mask(irq);
 		pic_eoi(irq);
-		flavour_irq(irq);
+		service_irq(irq);
 		if (tf_from_user(tf) && current->state == P_RUNNING)
 			sched_yield(); /* let a woken driver run first */
 		return;
 	}
 	if (tf_from_user(tf))
 		user_fault(tf);
-	flavour_kernel_fault(tf);
+	hosts_kernel_fault(tf);
 	kprintf("\nkernel fault: %s in ring 0 (pid %d, %s)\n", trap_name(n), current->pid,
 		current->name);
 	trap_dump(tf);

@@ -120,6 +120,17 @@ void pmm_free_contig(uint32_t pa, uint32_t n)
 		pmm_free(pa + i * PAGE_SIZE);
 }
 
+void *kpages_alloc(uint32_t bytes)
+{
+	uint32_t pa = pmm_alloc_contig(PGROUNDUP(bytes) / PAGE_SIZE, 1);
+	return pa ? P2V(pa) : NULL;
+}
+
+void kpages_free(void *p, uint32_t bytes)
+{
+	pmm_free_contig(V2P(p), PGROUNDUP(bytes) / PAGE_SIZE);
+}
+
 uint32_t pmm_total_frames(void)
 {
 	return managed;

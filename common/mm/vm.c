@@ -13,6 +13,7 @@
 
 extern pde_t boot_pgdir[1024];
 static pde_t *kpgdir;
+static uint32_t devwin_used; /* bytes of the device window handed out */
 
 void vm_init(void)
 {
@@ -28,7 +29,35 @@ void vm_init(void)
 	for (uint32_t i = KERNEL_PDE_FIRST; i < 1024; i++)
 		if (kpgdir[i] & PTE_P)
 			kpgdir[i] |= PTE_G;
+	/* The device window's page tables, before any address space copies
+	 * the kernel's directory entries. */
+	for (uint32_t va = DEVWIN_BASE; va < DEVWIN_BASE + DEVWIN_BYTES; va += 1u << 22) {
+		uint32_t pt = pmm_alloc_zeroed();
+		if (!pt)
+			panic("vm: no memory for the device window");
+		kpgdir[PDX(va)] = pt | PTE_P | PTE_W;
+	}
 	write_cr3(V2P(kpgdir));
+}
+
+void *vm_map_device(uint32_t pa, uint32_t len)
+{
+	uint32_t first = PGROUNDDOWN(pa);
+	uint64_t span = (uint64_t)pa + len - first;
+	if (!len || (uint64_t)pa + len > (1ull << 32) || span > DEVWIN_BYTES)
+		return NULL;
+	uint32_t bytes = (uint32_t)((span + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE);
+	if (bytes > DEVWIN_BYTES - devwin_used)
+		return NULL;
+	uint32_t va = DEVWIN_BASE + devwin_used;
+	devwin_used += bytes;
+	for (uint32_t off = 0; off < bytes; off += PAGE_SIZE) {
+		pde_t e = kpgdir[PDX(va + off)];
+		uint32_t *pte = (uint32_t *)P2V(PTE_ADDR(e)) + PTX(va + off);
+		*pte = (first + off) | PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_G;
+		invlpg(va + off);
+	}
+	return (void *)(va + (pa - first));
 }
 
 pde_t *vm_kernel_pgdir(void)
@@ -223,6 +252,19 @@ int copy_between(pde_t *dpd, uint32_t udst, pde_t *spd, uint32_t usrc, uint32_t 
 		len -= chunk;
 	}
 	return 0;
+}
+
+int space_copy(pde_t *dst_space, uint32_t dst, pde_t *src_space, uint32_t src, uint32_t len)
+{
+	if (!dst_space && !src_space) {
+		memcpy((void *)dst, (const void *)src, len);
+		return 0;
+	}
+	if (!dst_space)
+		return copy_from_user(src_space, (void *)dst, src, len);
+	if (!src_space)
+		return copy_to_user(dst_space, dst, (const void *)src, len);
+	return copy_between(dst_space, dst, src_space, src, len);
 }
 
 int copy_str_from_user(pde_t *pd, char *dst, uint32_t usrc, uint32_t max)

@@ -158,9 +158,8 @@ static int ata_init(void)
 
 static const struct component ata_component = {
 	.name = "ata",
-	.service = SVC_ATA,
+	.serves = {{SVC_ATA, ata_handle}},
 	.init = ata_init,
-	.handle = ata_handle,
 	.irq = ata_irq,
 	.ports = {{ATA_PORT_BASE, ATA_PORT_COUNT}, {ATA_REG_CONTROL, 1}},
 	.irqs = {ATA_IRQ},

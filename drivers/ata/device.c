@@ -22,6 +22,11 @@
 /* Interrupts a wait may take that find the drive still busy (left over
  * from an earlier command) before it gives up. */
 #define MAX_EARLY_WAKEUPS 16
+/* How long a command may take to raise its interrupt. A drive that spins
+ * up may take seconds (ATA-6 leaves it to the device); past this the
+ * request fails with EIO and the drive is reset, so a dead drive never
+ * holds the driver (component.h: waits on a device carry a timeout). */
+#define IRQ_TIMEOUT_MS 5000
 
 /* At least 400 ns for the status to become valid after a command or a
  * drive selection (ATA-6 9.2): four reads of the alternate status, each of
@@ -65,8 +70,13 @@ static int drive_error(const char *what, uint8_t st)
 static int wait_interrupt(const char *what)
 {
 	for (int i = 0; i < MAX_EARLY_WAKEUPS; i++) {
-		int r = irq_wait(ATA_IRQ);
+		int r = irq_wait(ATA_IRQ, IRQ_TIMEOUT_MS);
 
+		if (r == -ETIMEDOUT) {
+			comp_log("ata: %s: no interrupt from the drive in %d ms\n", what,
+				 IRQ_TIMEOUT_MS);
+			return -EIO;
+		}
 		if (r < 0) {
 			comp_log("ata: cannot wait for IRQ %d (error %d)\n", ATA_IRQ, r);
 			return -EIO;

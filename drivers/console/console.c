@@ -172,9 +172,8 @@ static int console_init(void)
 
 static const struct component console = {
 	.name = "console",
-	.service = SVC_CONSOLE,
+	.serves = {{SVC_CONSOLE, console_handle}},
 	.init = console_init,
-	.handle = console_handle,
 	.irq = console_irq,
 	.ports = {{COM1_BASE, 8}, {KBD_DATA, 1}, {KBD_STATUS, 1}, {VGA_CRTC, 2}},
 	.irqs = {COM1_IRQ, KBD_IRQ},

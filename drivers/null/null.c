@@ -41,7 +41,6 @@ static void null_handle(struct msg *m)
 
 static const struct component null_component = {
 	.name = "null",
-	.service = SVC_NULL,
-	.handle = null_handle,
+	.serves = {{SVC_NULL, null_handle}},
 };
 COMPONENT(null_component);

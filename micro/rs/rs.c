@@ -126,13 +126,15 @@ static void heartbeat(void)
 			try_start(svc, in.name);
 		if (!in.pid)
 			continue;
-		if (in.busy_ms > HANG_MS && !in.waiting_on) {
+		/* Waiting on another service or on its device is not a hang
+		 * (a driver bounds its device waits itself: component.h). */
+		if (in.busy_ms > HANG_MS && !in.waiting_on && !in.device_wait) {
 			say("rs: %s (pid %d) missed its heartbeat: busy %u ms; killing it\n",
 			    in.name, in.pid, in.busy_ms);
 			sc(SYS_SRV_KILL, (uint32_t)svc, 0);
 		}
 	}
-	sc(SYS_ALARM, HEARTBEAT_MS, 0);
+	sc(SYS_TIMER_SET, HEARTBEAT_MS, 0);
 }
 
 int main(void)
@@ -141,16 +143,17 @@ int main(void)
 		say("rs: cannot register as the reincarnation server\n");
 		return 1;
 	}
-	sc(SYS_ALARM, HEARTBEAT_MS, 0);
+	sc(SYS_TIMER_SET, HEARTBEAT_MS, 0);
 	static struct msg m __attribute__((aligned(64)));
 	for (;;) {
-		if (sc(SYS_RECV, (uint32_t)&m, 0) < 0)
+		int got = sc(SYS_RECV, (uint32_t)&m, 0);
+		if (got < 0)
 			continue;
-		if (m.type == MSG_NOTIFY) {
+		if (got == 0) { /* a notification, from the kernel only */
 			for (int svc = 1; svc < SVC_MAX; svc++)
-				if (m.w[0] & (1u << NOTIFY_DEATH(svc)))
+				if (m.w[3] & SVC_BIT(svc))
 					restart(svc);
-			if (m.w[0] & (1u << NOTIFY_ALARM))
+			if (m.w[2] & NOTIFY_TIMER)
 				heartbeat();
 			continue;
 		}

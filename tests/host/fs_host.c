@@ -163,7 +163,7 @@ int fs_req(struct msg *m, void *buf, uint32_t len, uint32_t rights)
 	grants[0].len = buf ? len : 0;
 	grants[0].rights = rights;
 	if (!comp_control(fs_comp(), m))
-		fs_comp()->handle(m);
+		fs_comp()->serves[0].handle(m);
 	grants[0].buf = NULL;
 	/* Between requests no cache buffer is held. */
 	if (bcache_pinned())
@@ -187,10 +187,31 @@ int reply(reply_token t, struct msg *r)
 	return -ESRCH;
 }
 
-int irq_wait(int line)
+int irq_wait(int line, uint32_t timeout_ms)
 {
 	(void)line;
+	(void)timeout_ms;
 	return -EINVAL;
+}
+
+int notify(int service)
+{
+	(void)service;
+	return -ENOENT;
+}
+
+int timer_set(uint32_t ms)
+{
+	(void)ms;
+	return 0;
+}
+
+int pci_find(uint16_t vendor, uint16_t device, struct pci_dev *out)
+{
+	(void)vendor;
+	(void)device;
+	(void)out;
+	return -ENODEV;
 }
 
 void irq_ack(int line)
@@ -254,19 +275,19 @@ int comp_pid_alive(uint32_t pid)
 }
 
 /* The fs's manifest, where the kernels find it: the "components" section. */
-extern const struct component *const __start_components[], *const __stop_components[];
+extern const struct comp_record __start_components[], __stop_components[];
 
 const struct component *fs_comp(void)
 {
 	if (__stop_components - __start_components != 1)
 		fs_test_fail(__FILE__, __LINE__, "expected one component");
-	return __start_components[0];
+	return __start_components[0].c;
 }
 
 void fs_boot(void)
 {
 	const struct component *c = fs_comp();
-	CHECK(c->service == SVC_FS);
+	CHECK(c->serves[0].svc == SVC_FS && c->serves[1].svc == 0);
 	CHECK(c->calls == SVC_BIT(SVC_ATA));
 	CHECK_EQ(c->init(), 0);
 }

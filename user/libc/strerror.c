@@ -19,6 +19,7 @@ static const char *const messages[] = {
 	[EBUSY] = "busy",
 	[EEXIST] = "already exists",
 	[EXDEV] = "cross-device link",
+	[ENODEV] = "no such device",
 	[ENOTDIR] = "not a directory",
 	[EISDIR] = "is a directory",
 	[EINVAL] = "invalid argument",

@@ -1,4 +1,4 @@
-/* t_ata: the disk driver's protocol and checks (mono: called directly; micro: refused) */
+/* t_ata: the disk driver's protocol and checks, called directly with the right the system's table gives this test */
 #define TEST_NAME "t_ata"
 #include <stdlib.h>
 
@@ -6,10 +6,10 @@
 
 #include <abi/fs.h>
 
-/* The driver is private: in micro only the file service may call it. In
- * mono there are no capabilities, so a program can call it like the file
- * service does, which lets this test check the driver on its own. It only
- * writes back what it has just read, so the file system is unchanged. */
+/* The driver is private: only the file service may call it, and the
+ * programs common/system.conf names, as it names this test, so that the
+ * driver can be checked on its own in every placement. It only writes back
+ * what it has just read, so the file system is unchanged. */
 
 #define EXT2_MAGIC_OFFSET (1024 + 56) /* s_magic in the superblock */
 #define EXT2_MAGIC        0xEF53
@@ -41,15 +41,7 @@ static uint32_t disk_sectors(void)
 
 int main(void)
 {
-	struct kinfo k;
 	uint8_t sector[ATA_SECTOR];
-
-	check_int("kinfo", kinfo(KINFO_KERNEL, &k), 0);
-	if (strcmp(k.flavour, "micro") == 0) {
-		check_err("a program calling the disk driver", ata(ATA_INFO, 0, 0, NULL, 0, 0),
-			  -EPERM);
-		pass();
-	}
 	uint32_t n = disk_sectors();
 
 	check_int("read sectors 0-2", ata(ATA_READ, 0, 3, big, 3 * ATA_SECTOR, GRANT_WRITE), 0);

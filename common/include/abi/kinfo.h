@@ -25,16 +25,32 @@ struct procinfo {
 #define PROC_F_SERVER 1 /* a ring-3 server (micro) */
 #define PROC_F_KERNEL 2 /* a kernel thread */
 
-#define KINFO_KERNEL 1 /* struct kinfo */
+#define KINFO_KERNEL  1 /* struct kinfo */
+#define KINFO_SERVICE 2 /* SYS_KINFO(KINFO_SERVICE, struct svcinfo *, svc) */
 
 struct kinfo {
-	char flavour[8];        /* "mono" or "micro" */
+	char flavour[8];        /* the kernel: "mono", "micro" or "hybrid" */
+	char ipc[8];            /* how servers are reached: "l4" (or none) */
 	uint32_t hz;            /* timer ticks per second */
 	uint32_t ticks;         /* ticks since boot */
 	uint32_t mem_total_kib; /* physical memory managed */
 	uint32_t mem_free_kib;
 	uint32_t nprocs;
 	uint32_t restarts; /* servers restarted by the reincarnation server */
+	uint32_t privs;    /* the caller's PRIV_* (abi/msg.h) */
+};
+
+/* Where a service runs, so that a program (a test) can ask what it may
+ * expect of it rather than which kernel it is on. */
+#define SVCINFO_NONE   0 /* no such service in this system */
+#define SVCINFO_KERNEL 1 /* its component is in ring 0: no isolation, a fault panics */
+#define SVCINFO_SERVER 2 /* a ring-3 server: isolated, restarted when it fails */
+#define SVCINFO_SYSTEM 3 /* the kernel's own (the reincarnation server) */
+
+struct svcinfo {
+	char name[16];     /* its component, or "" */
+	int32_t placement; /* SVCINFO_* */
+	int32_t pid;       /* the server's pid, or 0 */
 };
 
 #endif

@@ -45,9 +45,21 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 	(SVC_BIT(SVC_CONSOLE) | SVC_BIT(SVC_NULL) | SVC_BIT(SVC_FS) | SVC_BIT(SVC_NET) |           \
 	 SVC_BIT(SVC_RS))
 
-/* Requests every component understands (handled by the component runtime). */
-#define MSG_PING  0x7f00 /* reply 0 at once: heartbeats and the null round trip */
-#define MSG_CRASH 0x7f01 /* w[0] = CRASH_*: inject a fault inside the component */
+/* Requests every component understands (handled by the component runtime).
+ * Types from MSG_SYS_FIRST to MSG_SYS_LAST are the system's: a program may
+ * send them only if it holds PRIV_FAULT (the deliberate faults of the
+ * labs), and MSG_NOTIFY only the kernel makes. */
+#define MSG_PING      0x7f00 /* reply 0 at once: heartbeats and the null round trip */
+#define MSG_SYS_FIRST 0x7f01
+#define MSG_CRASH     0x7f01 /* w[0] = CRASH_*: inject a fault inside the component */
+#define MSG_NOTIFY    0x7f10 /* to a server: w[0] IRQ lines, w[1] notifiers, w[2] NOTIFY_* */
+#define MSG_SYS_LAST  0x7fff
+
+/* Privileges a program may hold beyond its services (common/system.conf). */
+#define PRIV_FAULT 0x1 /* deliberate faults: MSG_CRASH, fault injection, null's misbehaviour */
+
+/* Kernel events in w[2] of a MSG_NOTIFY. */
+#define NOTIFY_TIMER 0x1 /* the timer of timer_set() (for rs: its alarm) */
 
 #define CRASH_NULL 1 /* dereference NULL */
 #define CRASH_LOOP 2 /* spin forever */
@@ -61,10 +73,11 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define RS_RESTARTS 1 /* -> total restarts; w[s] = restarts of service s (s < MSG_WORDS) */
 
 /* Null service requests (the benchmarks use MSG_PING). The others are for
- * the isolation tests and answer differently in the two kernels. */
-#define NULL_ECHO       1 /* -> w[0] */
-#define NULL_TOUCH_PORT 2 /* reads a port outside the manifest */
-#define NULL_PEEK_RAW   3 /* reads *(int32_t *)w[0] inside the component */
-#define NULL_PEEK_GRANT 4 /* grant_read from pid w[0], which is not calling */
+ * the isolation tests and answer differently by placement: misbehaviour,
+ * so system types that need PRIV_FAULT. */
+#define NULL_ECHO       1      /* -> w[0] */
+#define NULL_TOUCH_PORT 0x7f20 /* reads a port outside the manifest */
+#define NULL_PEEK_RAW   0x7f21 /* reads *(int32_t *)w[0] inside the component */
+#define NULL_PEEK_GRANT 0x7f22 /* grant_read from pid w[0], which is not calling */
 
 #endif

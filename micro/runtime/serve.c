@@ -1,8 +1,8 @@
-/* The server runtime: wraps one component as a ring-3 server. It
- * registers the component's manifest, runs its init, then loops: receive a
- * request or a notification, run the handler, reply and receive again in
- * one system call. The component itself is the same object code mono
- * links into ring 0. */
+/* The server runtime: wraps one component as a ring-3 server. It registers
+ * the component's manifest, runs its init, then loops: receive a request
+ * or a notification, run the handler of the service the request was sent
+ * to, reply and receive again in one system call. The component itself is
+ * the same object the kernel placement links into ring 0. */
 #include <stdarg.h>
 
 #include "../server_abi.h"
@@ -11,7 +11,7 @@
 #include "klib.h"
 #include "ulib.h"
 
-extern const struct component *const __start_components[], *const __stop_components[];
+extern const struct comp_record __start_components[], __stop_components[];
 
 static int deferred;      /* the handler called defer() for this request */
 static uint32_t irq_seen; /* lines that fired while no irq_wait was waiting */
@@ -22,6 +22,16 @@ static uint32_t irq_seen; /* lines that fired while no irq_wait was waiting */
 int call(int service, struct msg *m)
 {
 	return sc(SYS_CALL, (uint32_t)service, (uint32_t)m, 0, 0, 0);
+}
+
+int notify(int service)
+{
+	return sc(SYS_NOTIFY, (uint32_t)service, 0, 0, 0, 0);
+}
+
+int timer_set(uint32_t ms)
+{
+	return sc(SYS_TIMER_SET, ms, 0, 0, 0, 0);
 }
 
 reply_token defer(struct msg *m)
@@ -53,18 +63,23 @@ int grant_write_deferred(reply_token t, uint32_t off, const void *src, uint32_t 
 /* An interrupt that arrived as a notification while the server was
  * waiting for requests is remembered in irq_seen, so that a later irq_wait
  * for it returns at once rather than wait for one that already came. */
-int irq_wait(int line)
+int irq_wait(int line, uint32_t timeout_ms)
 {
-	if (irq_seen & (1u << line)) {
+	if (line >= 0 && line < 16 && (irq_seen & (1u << line))) {
 		irq_seen &= ~(1u << line);
 		return 0;
 	}
-	return sc(SYS_IRQ_WAIT, (uint32_t)line, 0, 0, 0, 0);
+	return sc(SYS_IRQ_WAIT, (uint32_t)line, timeout_ms, 0, 0, 0);
 }
 
 void irq_ack(int line)
 {
 	sc(SYS_IRQ_ACK, (uint32_t)line, 0, 0, 0, 0);
+}
+
+int pci_find(uint16_t vendor, uint16_t device, struct pci_dev *out)
+{
+	return sc(SYS_PCI_FIND, vendor, device, (uint32_t)out, 0, 0);
 }
 
 void *mmio_map(uint32_t pa, uint32_t len)
@@ -101,13 +116,40 @@ int comp_pid_alive(uint32_t pid)
 	return sc(SYS_PID_ALIVE, pid, 0, 0, 0, 0) == 1;
 }
 
+/* A MSG_NOTIFY: the component's callbacks, in the order a driver wants
+ * them (its device first). */
+static void dispatch_notes(const struct component *c, const struct msg *m)
+{
+	for (int line = 0; line < 16; line++) {
+		if (!(m->w[0] & (1u << line)))
+			continue;
+		if (c->irq)
+			c->irq(line);
+		else
+			irq_seen |= 1u << line;
+	}
+	if (m->w[1] && c->notified)
+		c->notified(m->w[1]);
+	if ((m->w[2] & NOTIFY_TIMER) && c->timer)
+		c->timer();
+}
+
+static void (*handler_of(const struct component *c, int svc))(struct msg *)
+{
+	for (int i = 1; i < COMP_MAX_SERVICES; i++)
+		if (c->serves[i].svc == svc)
+			return c->serves[i].handle;
+	return c->serves[0].handle;
+}
+
 int main(void)
 {
 	if (__stop_components - __start_components != 1) {
 		comp_log("server: expected exactly one component in this image\n");
 		return 1;
 	}
-	const struct component *c = __start_components[0];
+	const struct component *c = __start_components[0].c;
+	int (*control)(const struct component *, struct msg *) = __start_components[0].control;
 	int r = sc(SYS_SRV_REGISTER, (uint32_t)c, 0, 0, 0, 0);
 	if (r < 0) {
 		comp_log("server %s: cannot register (error %d)\n", c->name, r);
@@ -118,28 +160,21 @@ int main(void)
 		return 1;
 	}
 	static struct msg m __attribute__((aligned(64)));
-	sc(SYS_RECV, (uint32_t)&m, 0, 0, 0, 0);
+	int svc = sc(SYS_RECV, (uint32_t)&m, 0, 0, 0, 0);
 	for (;;) {
-		if (m.type == MSG_NOTIFY) {
-			uint32_t bits = m.w[0];
-			for (int line = 0; line < 16; line++) {
-				if (!(bits & (1u << line)))
-					continue;
-				if (c->irq)
-					c->irq(line);
-				else
-					irq_seen |= 1u << line;
-			}
-			sc(SYS_RECV, (uint32_t)&m, 0, 0, 0, 0);
+		if (svc <= 0) { /* a notification (0), or a receive that failed */
+			if (svc == 0 && m.type == MSG_NOTIFY)
+				dispatch_notes(c, &m);
+			svc = sc(SYS_RECV, (uint32_t)&m, 0, 0, 0, 0);
 			continue;
 		}
 		deferred = 0;
 		uint32_t client = m.sender;
-		if (!comp_control(c, &m))
-			c->handle(&m);
+		if (!control(c, &m))
+			handler_of(c, svc)(&m);
 		if (deferred)
-			sc(SYS_RECV, (uint32_t)&m, 0, 0, 0, 0);
+			svc = sc(SYS_RECV, (uint32_t)&m, 0, 0, 0, 0);
 		else
-			sc(SYS_REPLY_RECV, client, (uint32_t)&m, 0, 0, 0);
+			svc = sc(SYS_REPLY_RECV, client, (uint32_t)&m, 0, 0, 0);
 	}
 }

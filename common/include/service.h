@@ -1,0 +1,224 @@
+/* Services as the kernel sees them: the system's table of components
+ * (generated at build time from common/system.conf and the placement),
+ * the transports that carry a call to a component, and the hosts that run
+ * components. Components never include this; common/, mono/ and micro/ do.
+ *
+ * Where a component runs is data: each row of the table names its
+ * placement (kernel or server), the host that runs it there and the
+ * transport that reaches it. KERNEL=mono is the table with every row
+ * "kernel" (host kernel_host of mono/, transport direct), KERNEL=micro the
+ * one with every row "server" (host server_host of micro/, transport l4);
+ * a hybrid is any other table, with both hosts linked in. A call from any
+ * thread to any service goes through services[svc].transport, so a ring-0
+ * component can call a server and a server a ring-0 component. */
+#ifndef SERVICE_H
+#define SERVICE_H
+
+#include <stdint.h>
+
+#include "abi/msg.h"
+#include "arch.h"
+#include "component.h"
+#include "mm.h"
+
+struct proc;
+
+enum placement { PLACE_NONE, PLACE_KERNEL, PLACE_SERVER };
+
+/* What the system grants a component: the authority. A manifest asking for
+ * more is told so in the log and gets only this. */
+struct comp_rights {
+	struct comp_ports ports[COMP_MAX_PORTS];
+	int irqs[COMP_MAX_IRQS];
+	struct comp_mmio mmio[COMP_MAX_MMIO];
+	struct comp_pci_id pci[COMP_MAX_PCI];
+	uint32_t dma_bytes;
+	uint32_t calls; /* SVC_BIT()s it may call and notify */
+};
+
+/* One row of the table: one component. */
+struct svc_entry {
+	const char *name;
+	int services[COMP_MAX_SERVICES]; /* 0 ends the list */
+	enum placement place;
+	const struct host *host;
+	const struct transport *transport;
+	struct comp_rights rights;
+};
+
+/* A program that holds more than the public services (its own row in
+ * common/system.conf): the rights of the image the system was built with. */
+struct prog_rights {
+	const char *name;
+	uint32_t calls; /* SVC_BIT()s beyond SVC_PUBLIC_MASK */
+	uint32_t privs; /* PRIV_* */
+};
+
+/* Generated (build/<kernel>/services.c). */
+extern const struct svc_entry svc_table[];
+extern const int svc_table_len;
+extern const struct prog_rights prog_table[];
+extern const int prog_table_len;
+extern const char kernel_name[];         /* "mono", "micro", "hybrid" */
+extern const char ipc_name[];            /* the servers' transport: "l4", ... */
+extern const struct host *const hosts[]; /* the hosts linked in, NULL-terminated */
+
+#define MAX_COMPS 12
+
+/* A lent buffer as the kernel records it when the call is made. The
+ * lender's address space comes with it, so one copy routine serves every
+ * pair of placements; NULL is ring-0 memory, which only a component placed
+ * in the kernel can lend (a ring-3 caller's grant always names its own
+ * space, checked when it calls). */
+struct grant_rec {
+	uint32_t addr, len, rights;
+	pde_t *space;
+};
+
+/* A call a thread is making, innermost first: a component in ring 0 calls
+ * on from its caller's thread, so calls nest. Lives on the caller's kernel
+ * stack for as long as the call does. */
+struct call_frame {
+	int svc;
+	struct grant_rec grant;
+	struct call_frame *outer;
+	/* direct transport: where the reply goes, and whether it came (a
+	 * handler may defer its answer) */
+	struct msg *reply;
+	int done;
+};
+
+/* The transport of a service: how a call reaches it and its reply comes
+ * back. direct (mono/) runs the handler on the caller's stack; l4 (micro/)
+ * is rendezvous IPC to a server. The server-side operations are NULL for
+ * direct. */
+struct transport {
+	const char *name;
+	/* SYS_CALL from ring 3: tf->ebx the service, tf->ecx the message. It
+	 * begins with service_admit() (proc.h), the policy every transport
+	 * shares. A kernel with one transport puts this straight into its
+	 * dispatch table: the call path has no extra hop. */
+	int32_t (*syscall)(struct trapframe *tf);
+	/* call() from a component in ring 0: m and its grant in kernel memory. */
+	int32_t (*call_kernel)(int svc, struct msg *m);
+};
+
+/* A system call a host adds at or above SYS_MAX (the server calls). */
+struct host_call {
+	int nr;
+	int32_t (*fn)(struct trapframe *tf);
+};
+
+/* A host runs the components placed with it. Each hook may be NULL. */
+struct host {
+	const char *name; /* "kernel" or "server" */
+	/* After init exists: start this host's components. */
+	void (*start)(void);
+	/* An IRQ line of component comp fired (masked and acknowledged at the
+	 * PIC; its owner opens it again). */
+	void (*irq)(int comp, int line);
+	/* notify() from another component: bits are SVC_BIT()s of senders. */
+	void (*notify)(int comp, uint32_t from);
+	void (*tick)(struct trapframe *tf);
+	/* A fault in ring 0; returns only if it was not this host's. */
+	void (*kernel_fault)(struct trapframe *tf);
+	/* A ring-3 process is about to die of a fault (its message printed). */
+	void (*user_fault)(struct proc *p, struct trapframe *tf);
+	void (*proc_exit)(struct proc *p);
+	/* System calls at or above SYS_MAX (the server calls), installed in
+	 * the kernel's dispatch table at boot as xv6 does; nr 0 ends it. */
+	const struct host_call *calls;
+	uint32_t (*restarts)(void);
+	/* The thread serving svc right now, or NULL if none is (for the
+	 * call-cycle check). */
+	struct proc *(*holder)(int svc);
+	/* A component's rights grew at run time (a PCI device was found). */
+	void (*rights_changed)(int comp);
+};
+
+extern const struct transport transport_direct, transport_l4;
+extern const struct host kernel_host, server_host;
+
+/* The service table at run time. */
+struct service {
+	const struct svc_entry *entry; /* NULL: a host's own service (rs) */
+	const struct transport *transport;
+	int comp; /* index into svc_table and the hosts' state; -1 if no entry */
+};
+extern struct service services[SVC_MAX];
+
+/* What a component has been granted so far: its table row, plus what
+ * pci_find added. */
+struct comp_grant {
+	struct comp_rights r;
+	struct comp_ports pci_ports[COMP_MAX_PCI * 6];
+	struct comp_mmio pci_mmio[COMP_MAX_PCI * 6];
+	int npci_ports, npci_mmio;
+	struct pci_dev devs[COMP_MAX_PCI];
+	int ndevs;
+	uint32_t dma_used;
+};
+extern struct comp_grant comp_grants[MAX_COMPS];
+
+/* common/kern/service.c */
+void service_init(void);
+void service_start(void);
+/* A host binds a service of its own (micro's reincarnation server). */
+void service_bind(int svc, const struct transport *t);
+/* SYS_CALL of a kernel with several transports: picks the service's. */
+int32_t service_syscall(struct trapframe *tf);
+/* What the dispatch table holds for SYS_CALL. */
+int32_t (*service_syscall_entry(void))(struct trapframe *tf);
+/* Makes an IRQ line component comp's (a PCI device's, found at run time). */
+int service_take_irq(int comp, int line);
+/* The shared layer's hooks, passed to every host linked in. */
+void hosts_tick(struct trapframe *tf);
+void hosts_kernel_fault(struct trapframe *tf);
+void hosts_user_fault(struct proc *p, struct trapframe *tf);
+void hosts_proc_exit(struct proc *p);
+uint32_t hosts_restarts(void);
+/* The component index serving svc, or -1. */
+static inline int service_comp(int svc)
+{
+	return svc > 0 && svc < SVC_MAX ? services[svc].comp : -1;
+}
+int comp_by_name(const char *name);
+/* call() of a ring-0 component: checks its rights and the cycle, then the
+ * transport. */
+int32_t service_call_from(int comp, int svc, struct msg *m);
+int service_notify_from(int comp, int svc);
+/* Whether a call from the current thread to svc would close a cycle of
+ * threads that wait on each other. */
+int service_would_cycle(int svc);
+void service_irq(int line);
+/* Copies between a grant and the callee's own memory (local_space NULL:
+ * ring-0 memory), after checking rights and bounds. dir GRANT_READ copies
+ * out of the lender, GRANT_WRITE into it. */
+int grant_copy(const struct grant_rec *g, uint32_t off, pde_t *local_space, uint32_t local,
+	       uint32_t len, uint32_t dir);
+/* The rights checks both hosts use. */
+int rights_port_range(int comp, int i, struct comp_ports *out); /* i-th granted range */
+int rights_irq(int comp, int line);
+int rights_mmio(int comp, uint32_t pa, uint32_t len);
+int rights_dma_take(int comp, uint32_t bytes);
+/* Logs what a manifest asks for beyond the table; returns how many. */
+int rights_compare(int comp, const struct component *m);
+/* pci_find for component comp: grants and enables the device. */
+int pci_find_for(int comp, uint16_t vendor, uint16_t device, struct pci_dev *out);
+/* Stops DMA of the component's devices (its memory is about to be freed). */
+void pci_quiesce(int comp);
+/* Gives a new process the rights its program's row names, if the image is
+ * the one the system was built with (the ramdisk's copy). */
+void rights_for_program(struct proc *p, const char *name, const void *image, uint32_t size);
+
+/* Message types from MSG_SYS_FIRST up are the system's own. Anyone may
+ * send MSG_PING; the deliberate faults need PRIV_FAULT; a notification is
+ * made only by the kernel. One compare on the call path. */
+static inline int msg_type_allowed(int32_t type, uint32_t privs)
+{
+	if ((uint32_t)(type - MSG_SYS_FIRST) > (uint32_t)(MSG_SYS_LAST - MSG_SYS_FIRST))
+		return 1;
+	return (privs & PRIV_FAULT) && type != MSG_NOTIFY;
+}
+
+#endif
