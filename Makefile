@@ -65,9 +65,11 @@ KERNEL_COMP_OBJS := $(patsubst %,$(CB)/%.o,$(KERNEL_COMPS))
 .PHONY: all iso kernel run qemu-gdb gdb bochs test host-tests guest-tests help clean \
 	distclean deps tcb disk disk-update
 
+# The two presets, and the hybrid of config.mk's PLACE.
 all:
 	$(Q)$(MAKE) --no-print-directory KERNEL=mono iso
 	$(Q)$(MAKE) --no-print-directory KERNEL=micro iso
+	$(Q)$(MAKE) --no-print-directory KERNEL=hybrid iso
 
 # --- Host tools check ------------------------------------------------------
 # tools/install-deps.sh is quick when everything is there and installs (or
@@ -254,12 +256,12 @@ test: $(DEPS_STAMP)
 	$(Q)DISK=$(DISK) sh tools/run-tests.sh
 
 guest-tests: iso disk-update
-	$(Q)HOST=0 BOCHS=0 BENCH=0 KERNELS=$(KERNEL) DISK=$(DISK) sh tools/run-tests.sh
+	$(Q)HOST=0 BOCHS=0 BENCH=0 KERNELS=$(VARIANT) DISK=$(DISK) sh tools/run-tests.sh
 
 # Lines of C and assembly that run in ring 0, per kernel, by folder; read
 # from the linked images' debug information, not from a list.
 tcb: all
-	$(Q)python3 tools/tcb.py build/mono build/micro
+	$(Q)python3 tools/tcb.py build/mono build/micro build/hybrid
 
 compile_commands.json: FORCE
 	$(Q)python3 tools/compile-commands.py > $@
@@ -282,7 +284,7 @@ help:
 	@echo "make qemu-gdb     QEMU halted, waiting for GDB; then make gdb"
 	@echo "make bochs        boot the ISO in Bochs"
 	@echo "make disk         a fresh disk image (build/disk.img); files on the old one are lost"
-	@echo "make tcb          lines of code in ring 0, mono vs micro"
+	@echo "make tcb          lines of code in ring 0: mono, micro and the hybrid"
 	@echo "make compile_commands.json   for clangd"
 	@echo "make clean        remove build products"
 

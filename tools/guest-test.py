@@ -5,12 +5,15 @@
         --tests tests/guest/tests.txt [--timeout-boot 60] [--timeout-test 60] \
         [--measure bench_null]
 
-Each line of the tests file is name<TAB>command<TAB>regex[<TAB>exit=N]. The
+Each line of the tests file is name<TAB>command<TAB>regex[<TAB>option...]. The
 command is typed at the "$ " prompt; the test passes when the regex is found in
 what the guest prints before the next prompt and no line of it starts with
-FAIL. With exit=N the guest must instead make QEMU exit with status N (the
+FAIL. Options: exit=N: the guest must instead make QEMU exit with status N (the
 kernel's isa-debug-exit write of v gives status 2*v+1); QEMU is then booted
-again for the rest. A hang or a crash fails that one test, and the runner boots
+again for the rest. when=COND: the test runs only if the placement (--placement,
+build/<kernel>/placement.txt) says so: NAME:kernel or NAME:server (where
+component NAME runs), rs or !rs (whether any server, and so a reincarnation
+server, runs); a test left out is listed as "skip", never counted. A hang or a crash fails that one test, and the runner boots
 a fresh QEMU for the next, so one bad test never stalls the run. The last test
 types `poweroff` and wants status 1. The last line printed is always
 "N passed, N failed".
@@ -238,9 +241,32 @@ class Qemu:
             self.log.guest(err if err.endswith(b"\n") else err + b"\n")
 
 
-def parse_tests(path):
+def load_placement(path):
+    """{component: "kernel" or "server"} from a placement.txt, or None."""
+    if not path:
+        return None
+    place = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            words = line.split()
+            if len(words) >= 2:
+                place[words[0]] = words[1]
+    return place
+
+
+def condition_holds(cond, place):
+    """cond: NAME:kernel, NAME:server, rs or !rs."""
+    servers = any(p == "server" for p in place.values())
+    if cond in ("rs", "!rs"):
+        return servers == (cond == "rs")
+    name, _, where = cond.partition(":")
+    return place.get(name) == where
+
+
+def parse_tests(path, place=None):
     """Returns a list of (lineno, name, command, regex, exit_status or None,
-    error or None)."""
+    error or None); tests whose when= does not hold are left out and named
+    in a "skip" line."""
     tests = []
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
@@ -252,16 +278,32 @@ def parse_tests(path):
             name = cols[0].strip() or "line%d" % lineno
             err = None
             want_exit = None
-            if len(cols) < 2 or len(cols) > 4:
-                err = "line %d: expected name<TAB>command<TAB>regex[<TAB>exit=N]" % lineno
-                cols += [""] * 4
+            skip = None
+            if len(cols) < 2:
+                err = "line %d: expected name<TAB>command<TAB>regex[<TAB>option...]" % lineno
+                cols += [""] * 2
             regex = cols[2] if len(cols) > 2 else ""
-            if len(cols) > 3 and cols[3] and not err:
-                m = re.fullmatch(r"\s*exit=(\d+)\s*", cols[3])
-                if m:
-                    want_exit = int(m.group(1))
-                else:
-                    err = "line %d: 4th column must be exit=N, not %r" % (lineno, cols[3])
+            for opt in cols[3:]:
+                if err:
+                    break
+                m = re.fullmatch(r"\s*(exit|when)=(\S+)\s*", opt)
+                if not m:
+                    err = "line %d: options are exit=N and when=COND, not %r" % (lineno, opt)
+                elif m.group(1) == "exit":
+                    if not m.group(2).isdigit():
+                        err = "line %d: exit=%s is not a number" % (lineno, m.group(2))
+                    else:
+                        want_exit = int(m.group(2))
+                elif place is None:
+                    err = "line %d: when= needs --placement" % lineno
+                elif not re.fullmatch(r"!?rs|[a-z0-9_]+:(kernel|server)", m.group(2)):
+                    err = "line %d: when=%s: say NAME:kernel, NAME:server, rs or !rs" % (
+                        lineno, m.group(2))
+                elif not condition_holds(m.group(2), place):
+                    skip = m.group(2)
+            if skip and not err:
+                print("skip %s (when=%s)" % (name, skip), flush=True)
+                continue
             if not err:
                 try:
                     re.compile(regex, re.MULTILINE)
@@ -493,7 +535,7 @@ class Runner:
     def main(self):
         a = self.args
         try:
-            tests = parse_tests(a.tests)
+            tests = parse_tests(a.tests, load_placement(a.placement))
         except OSError as e:
             self.fail("tests", "cannot read %s: %s" % (a.tests, e))
             tests = None
@@ -544,6 +586,8 @@ def main():
     p.add_argument("--measure", action="append", default=[], metavar="NAME",
                    help="run the benchmark NAME once more under -icount and report its BENCH lines")
     p.add_argument("--log", help="serial log (default build/KERNEL/guest-test.log)")
+    p.add_argument("--placement", help="where each component runs (build/KERNEL/placement.txt), "
+                   "for the when= option of the tests")
     p.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-i386"))
     p.add_argument("--qemu-args", action="append", default=[], metavar="ARGS",
                    help="extra QEMU options as one shell-quoted string (disk, NIC, ...); "

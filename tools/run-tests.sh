@@ -9,7 +9,7 @@
 # failures) counts as one failure. Exit status 0 iff nothing failed.
 #
 # Environment:
-#   KERNELS="mono micro"   kernels to test (build/<kernel>/os.iso)
+#   KERNELS="mono micro hybrid"   kernels to test (build/<kernel>/os.iso)
 #   BOCHS=0                skip the Bochs runs (they are on by default)
 #   HOST=0                 skip the host unit tests
 #   BENCH=0                skip the quick benchmark run and its check
@@ -26,7 +26,7 @@ set -u
 
 cd "$(dirname "$0")/.." || exit 1
 
-KERNELS=${KERNELS:-mono micro}
+KERNELS=${KERNELS:-mono micro hybrid}
 BOCHS=${BOCHS:-1}
 MEASURE=${MEASURE-bench_null bench_ipc}
 GUEST_TEST_ARGS=${GUEST_TEST_ARGS:-}
@@ -98,22 +98,21 @@ fresh_disk() {
 	return 1
 }
 
-# The tests of a kernel: the shared list, then its own (tests/guest/<k>.txt:
-# what a fault in a component does differs), then the file tests when a
-# disk is attached.
+# The tests of a kernel: the shared list, then what a fault does (its lines
+# say for which placement they hold, and the runner reads the kernel's), then
+# the file tests when a disk is attached.
 for k in $KERNELS; do
 	qemu_disk=
 	list=$tmp/tests-$k.txt
-	cat tests/guest/tests.txt >"$list"
-	[ -f "tests/guest/$k.txt" ] && cat "tests/guest/$k.txt" >>"$list"
+	cat tests/guest/tests.txt tests/guest/faults.txt >"$list"
 	if fresh_disk; then
 		qemu_disk="-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk"
-		[ -f tests/guest/fs.txt ] && cat tests/guest/fs.txt >>"$list"
-		[ -f "tests/guest/$k-fs.txt" ] && cat "tests/guest/$k-fs.txt" >>"$list"
+		cat tests/guest/fs.txt tests/guest/fs-faults.txt >>"$list"
 	fi
 	# $measure_args and $GUEST_TEST_ARGS are option lists: split on purpose.
 	# shellcheck disable=SC2086
 	run "guest $k" python3 tools/guest-test.py --kernel "$k" --iso "build/$k/os.iso" \
+		--placement "build/$k/placement.txt" \
 		--tests "$list" --qemu-args "$qemu_disk" $measure_args $GUEST_TEST_ARGS
 	# After the clean poweroff the disk the tests wrote must still be a
 	# consistent ext2 holding exactly what the workload wrote.
@@ -135,6 +134,7 @@ if [ -f tests/guest/baddisk.txt ]; then
 			fi
 			run "bad disk ($kind) $k" python3 tools/guest-test.py --kernel "$k" \
 				--iso "build/$k/os.iso" --tests tests/guest/baddisk.txt \
+				--placement "build/$k/placement.txt" \
 				--qemu-args "-drive file=$tmp/bad.img,format=raw,if=ide,index=0,media=disk"
 		done
 	done

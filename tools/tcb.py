@@ -7,7 +7,7 @@ the compile units recorded in each linked kernel.elf's DWARF information
 included, from the dependency files gcc wrote next to their objects.
 A line counts if it holds code: blank lines and comments do not.
 
-usage: tcb.py build/mono build/micro
+usage: tcb.py build/mono build/micro [build/hybrid ...]   (a column each)
        tcb.py --check build/mono build/micro   (the test make test runs)
 """
 import os
@@ -124,17 +124,22 @@ def main():
     checking = args[:1] == ["--check"]
     if checking:
         args = args[1:]
-    if len(args) != 2:
+    if len(args) < 2 or (checking and len(args) != 2):
         sys.exit(__doc__)
-    mono, micro = tcb(args[0]), tcb(args[1])
+    counts = [tcb(a) for a in args]
     if checking:
-        sys.exit(check(mono, micro, args[0], args[1]))
-    folders = sorted(set(mono) | set(micro))
-    print("%-28s %8s %8s" % ("ring-0 code by folder", "mono", "micro"))
-    for f in folders:
-        print("%-28s %8s %8s" % (f, mono.get(f, "-"), micro.get(f, "-")))
-    print("%-28s %8d %8d" % ("total", sum(mono.values()), sum(micro.values())))
-    print("ring0 lines: mono=%d micro=%d" % (sum(mono.values()), sum(micro.values())))
+        sys.exit(check(counts[0], counts[1], args[0], args[1]))
+    names = [os.path.basename(os.path.normpath(a)) for a in args]
+    # The generated service table counts as the build's own folder.
+    rows = sorted({f if not f.startswith("build") else "build/<kernel>"
+                   for c in counts for f in c})
+    folded = [{("build/<kernel>" if f.startswith("build") else f): n for f, n in c.items()}
+              for c in counts]
+    print("%-28s" % "ring-0 code by folder" + "".join("%9s" % n for n in names))
+    for f in rows:
+        print("%-28s" % f + "".join("%9s" % c.get(f, "-") for c in folded))
+    print("%-28s" % "total" + "".join("%9d" % sum(c.values()) for c in counts))
+    print("ring0 lines: " + " ".join("%s=%d" % (n, sum(c.values())) for n, c in zip(names, counts)))
 
 
 if __name__ == "__main__":
