@@ -10,7 +10,9 @@ command is typed at the "$ " prompt; the test passes when the regex is found in
 what the guest prints before the next prompt and no line of it starts with
 FAIL. Options: exit=N: the guest must instead make QEMU exit with status N (the
 kernel's isa-debug-exit write of v gives status 2*v+1); QEMU is then booted
-again for the rest. when=COND: the test runs only if the placement (--placement,
+again for the rest. stall=S: read nothing of the guest's output for S seconds
+after typing the command, as a terminal that stops reading would (QEMU's
+serial line then stops taking bytes). when=COND: the test runs only if the placement (--placement,
 build/<kernel>/placement.txt) says so: NAME:kernel or NAME:server (where
 component NAME runs), rs or !rs (whether any server, and so a reincarnation
 server, runs); a test left out is listed as "skip", never counted. A hang or a crash fails that one test, and the runner boots
@@ -264,9 +266,9 @@ def condition_holds(cond, place):
 
 
 def parse_tests(path, place=None):
-    """Returns a list of (lineno, name, command, regex, exit_status or None,
-    error or None); tests whose when= does not hold are left out and named
-    in a "skip" line."""
+    """Returns a list of (lineno, name, command, regex, exit status or None,
+    error or None, stall seconds); tests whose when= does not hold are left
+    out and named in a "skip" line."""
     tests = []
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
@@ -278,6 +280,7 @@ def parse_tests(path, place=None):
             name = cols[0].strip() or "line%d" % lineno
             err = None
             want_exit = None
+            stall = 0
             skip = None
             if len(cols) < 2:
                 err = "line %d: expected name<TAB>command<TAB>regex[<TAB>option...]" % lineno
@@ -286,14 +289,17 @@ def parse_tests(path, place=None):
             for opt in cols[3:]:
                 if err:
                     break
-                m = re.fullmatch(r"\s*(exit|when)=(\S+)\s*", opt)
+                m = re.fullmatch(r"\s*(exit|when|stall)=(\S+)\s*", opt)
                 if not m:
-                    err = "line %d: options are exit=N and when=COND, not %r" % (lineno, opt)
-                elif m.group(1) == "exit":
+                    err = "line %d: options are exit=N, stall=S and when=COND, not %r" % (
+                        lineno, opt)
+                elif m.group(1) in ("exit", "stall"):
                     if not m.group(2).isdigit():
-                        err = "line %d: exit=%s is not a number" % (lineno, m.group(2))
-                    else:
+                        err = "line %d: %s=%s is not a number" % (lineno, m.group(1), m.group(2))
+                    elif m.group(1) == "exit":
                         want_exit = int(m.group(2))
+                    else:
+                        stall = int(m.group(2))
                 elif place is None:
                     err = "line %d: when= needs --placement" % lineno
                 elif not re.fullmatch(r"!?rs|[a-z0-9_]+:(kernel|server)", m.group(2)):
@@ -309,7 +315,7 @@ def parse_tests(path, place=None):
                     re.compile(regex, re.MULTILINE)
                 except re.error as e:
                     err = "line %d: bad regex %r: %s" % (lineno, regex, e)
-            tests.append((lineno, name, cols[1], regex, want_exit, err))
+            tests.append((lineno, name, cols[1], regex, want_exit, err, stall))
     return tests
 
 
@@ -400,13 +406,15 @@ class Runner:
             self.qemu = None
 
     # -- one command -----------------------------------------------------------
-    def run_command(self, command, timeout, want_exit=None):
+    def run_command(self, command, timeout, want_exit=None, stall=0):
         """Type a command and collect its output. Returns (what, output) where
         what is "prompt", "exit" or "timeout"; the echo of the typed line is
-        removed from the output."""
+        removed from the output. stall: seconds of reading nothing first."""
         q = self.qemu
         q.take()
         q.send(command + "\n")
+        if stall:
+            time.sleep(stall)
         end = self.until(timeout)
         self.waited = end - time.monotonic()
         if want_exit is not None:
@@ -425,7 +433,7 @@ class Runner:
         pending = list(tests)
         need_boot = False
         while pending:
-            lineno, name, command, regex, want_exit, err = pending.pop(0)
+            lineno, name, command, regex, want_exit, err, stall = pending.pop(0)
             if err:
                 self.fail(name, err)
                 continue
@@ -440,7 +448,7 @@ class Runner:
                     return False
                 need_boot = False
             self.log.mark("test %s: %s" % (name, command))
-            what, out = self.run_command(command, self.args.timeout_test, want_exit)
+            what, out = self.run_command(command, self.args.timeout_test, want_exit, stall)
             if want_exit is not None:
                 need_boot = True
                 status = self.qemu.status

@@ -147,6 +147,14 @@ case " $KERNELS " in *" mono "*)
 	esac ;;
 esac
 
+# Each component is one object: the same code in the kernel as in its
+# server (tools/comp-bytes.py), for every kernel that links components in.
+for k in $KERNELS; do
+	if grep -q ' kernel ' "build/$k/placement.txt" 2>/dev/null && [ -d build/srv ]; then
+		run "component bytes $k" python3 tools/comp-bytes.py "build/$k/kernel.elf" build/srv
+	fi
+done
+
 # make bench QUICK=1 on both kernels, and a check of what it wrote.
 if [ "${BENCH:-1}" != 0 ]; then
 	run "bench (QUICK=1)" sh -c 'make --no-print-directory bench QUICK=1 &&

@@ -13,9 +13,13 @@
 #define VGA_TEXT_PA 0xB8000
 
 void uart_init(void (*early_input)(int c));
+/* Writes one byte, waiting for the transmitter as long as it takes. */
 void uart_putc(char c);
-/* Next received byte, or -1 when the receive buffer is empty. */
+/* Next received byte (held back while output waited, or in the UART), or
+ * -1 when there is none. */
 int uart_getc(void);
+/* On a COM1 interrupt: acknowledge it at the UART, take received bytes. */
+void uart_service(void);
 
 int vga_init(void);
 void vga_putc(char c);

@@ -1,6 +1,8 @@
 /* The null service: answers at once. It is the far end of the benchmarks'
- * null round trip (design.md "Measuring") and the subject of the isolation
- * tests, which ask it to misbehave in ways each kernel treats differently. */
+ * null round trip (design.md "Measuring") and the subject of the tests of
+ * the component API itself: two services in one component, timers,
+ * notifications and call cycles, and of the isolation tests, which ask it
+ * to misbehave in ways each placement treats differently. */
 #include "component.h"
 #include "klib.h"
 #include "x86.h"
@@ -8,39 +10,108 @@
 /* A port this component does not declare: the CMOS/RTC index register. */
 #define FOREIGN_PORT 0x71
 
-static void null_handle(struct msg *m)
+static struct {
+	reply_token t;
+	uint32_t since, ms;
+	int pending;
+} waiter;                  /* the one NULL_TIMER request in progress */
+static uint32_t notified;  /* notifications received */
+static uint32_t last_from; /* their senders, as SVC_BIT()s */
+
+static void misbehave(struct msg *m)
 {
 	switch (m->type) {
-	case NULL_ECHO: /* a round trip that carries data both ways */
-		m->type = (int32_t)m->w[0];
-		break;
 	case NULL_TOUCH_PORT:
-		/* micro: the TSS I/O bitmap traps this and the server dies;
-		 * mono: ring 0 may touch any port. */
+		/* A server: the TSS I/O bitmap traps this and it dies; ring 0
+		 * may touch any port. */
 		m->type = inb(FOREIGN_PORT);
 		break;
 	case NULL_PEEK_RAW:
-		/* A raw pointer from another address space. micro: it means
-		 * something else (or nothing) here; mono: the caller's own
+		/* A raw pointer from another address space. A server: it means
+		 * something else (or nothing) here; ring 0: the caller's own
 		 * memory is mapped, so this reads it. */
 		m->type = *(volatile int32_t *)m->w[0];
 		break;
 	case NULL_PEEK_GRANT: {
 		/* Reading a process that is not calling us, by forging its pid
-		 * as a grant's owner: refused in both kernels. */
+		 * as a grant's owner: refused everywhere. */
 		struct msg forged = {.sender = m->w[0]};
 		int32_t v = 0;
 		int r = grant_read(&forged, 0, &v, sizeof(v));
 		m->type = r < 0 ? r : v;
 		break;
 	}
+	}
+}
+
+static void null_handle(struct msg *m)
+{
+	switch (m->type) {
+	case NULL_ECHO: /* a round trip that carries data both ways */
+		m->type = (int32_t)m->w[0];
+		break;
+	case NULL_TIMER:
+		if (waiter.pending || m->w[0] == 0 || m->w[0] > 10000) {
+			m->type = waiter.pending ? -EBUSY : -EINVAL;
+			break;
+		}
+		waiter.pending = 1;
+		waiter.ms = m->w[0];
+		waiter.since = comp_uptime_ms();
+		waiter.t = defer(m);
+		timer_set(m->w[0]);
+		break;
+	case NULL_NOTIFY:
+		m->type = notify(SVC_NULL2);
+		break;
+	case NULL_NOTIFIED:
+		m->type = (int32_t)notified;
+		m->w[0] = last_from;
+		break;
+	case NULL_CALL: {
+		/* Calling from inside a handler: SVC_NULL2 is this very
+		 * component, busy with this request, so the call would wait on
+		 * itself for ever: the kernel must refuse it (-EDEADLK). */
+		struct msg in = {.type = MSG_PING};
+		m->type = call((int)m->w[0], &in);
+		break;
+	}
+	case NULL_TOUCH_PORT:
+	case NULL_PEEK_RAW:
+	case NULL_PEEK_GRANT:
+		misbehave(m);
+		break;
 	default:
 		m->type = -ENOSYS;
 	}
 }
 
+/* The second service: the same component, told apart by its handler. */
+static void null2_handle(struct msg *m)
+{
+	m->type = m->type == NULL_ECHO ? (int32_t)m->w[0] + 1 : -ENOSYS;
+}
+
+static void null_timer(void)
+{
+	if (!waiter.pending)
+		return;
+	struct msg r = {.type = (int32_t)(comp_uptime_ms() - waiter.since)};
+	waiter.pending = 0;
+	reply(waiter.t, &r);
+}
+
+static void null_notified(uint32_t from)
+{
+	notified++;
+	last_from = from;
+}
+
 static const struct component null_component = {
 	.name = "null",
-	.serves = {{SVC_NULL, null_handle}},
+	.serves = {{SVC_NULL, null_handle}, {SVC_NULL2, null2_handle}},
+	.timer = null_timer,
+	.notified = null_notified,
+	.calls = SVC_BIT(SVC_NULL2),
 };
 COMPONENT(null_component);

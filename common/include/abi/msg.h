@@ -38,12 +38,13 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define SVC_NET     4 /* network (not built yet) */
 #define SVC_ATA     5 /* disk driver (private) */
 #define SVC_RS      6 /* reincarnation server (micro) / fault control */
+#define SVC_NULL2   7 /* null's second service: tests of several services, notify, cycles */
 #define SVC_MAX     16
 
 #define SVC_BIT(s) (1u << (s))
 #define SVC_PUBLIC_MASK                                                                            \
 	(SVC_BIT(SVC_CONSOLE) | SVC_BIT(SVC_NULL) | SVC_BIT(SVC_FS) | SVC_BIT(SVC_NET) |           \
-	 SVC_BIT(SVC_RS))
+	 SVC_BIT(SVC_RS) | SVC_BIT(SVC_NULL2))
 
 /* Requests every component understands (handled by the component runtime).
  * Types from MSG_SYS_FIRST to MSG_SYS_LAST are the system's: a program may
@@ -75,7 +76,11 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 /* Null service requests (the benchmarks use MSG_PING). The others are for
  * the isolation tests and answer differently by placement: misbehaviour,
  * so system types that need PRIV_FAULT. */
-#define NULL_ECHO       1      /* -> w[0] */
+#define NULL_ECHO       1      /* -> w[0] (+1 on SVC_NULL2: which service answered) */
+#define NULL_TIMER      2      /* w[0] ms: answers when timer_set(w[0]) fires -> ms waited */
+#define NULL_NOTIFY     3      /* notify(SVC_NULL2) -> 0; null counts what it receives */
+#define NULL_NOTIFIED   4      /* -> notifications received so far */
+#define NULL_CALL       5      /* call(w[0], MSG_PING) from inside null -> its result */
 #define NULL_TOUCH_PORT 0x7f20 /* reads a port outside the manifest */
 #define NULL_PEEK_RAW   0x7f21 /* reads *(int32_t *)w[0] inside the component */
 #define NULL_PEEK_GRANT 0x7f22 /* grant_read from pid w[0], which is not calling */
