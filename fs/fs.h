@@ -12,7 +12,7 @@
  *   dir.c     directory entries: lookup, add, remove, iterate
  *   namei.c   path names
  *   ops.c     create, mkdir, rmdir, unlink, rename, link
- *   server.c  the component: open handles and the SVC_FS protocol */
+ *   service.c the component: open handles and the SVC_FS protocol */
 #ifndef FS_FS_H
 #define FS_FS_H
 
