@@ -34,6 +34,57 @@ static int refuse(const char *why, uint32_t n)
 	return -EIO;
 }
 
+/* Feature bits by the names e2fsprogs gives them (mke2fs -O, tune2fs -O,
+ * dumpe2fs), indexed by bit number, so that a refusal says what to turn
+ * off. The bits are those of the ext2 documentation's "s_feature_incompat"
+ * and "s_feature_ro_compat" tables, with their later ext4 additions. */
+static const char *const incompat_names[32] = {
+	"compression",
+	"filetype",
+	"needs_recovery",
+	"journal_dev",
+	"meta_bg",
+	NULL,
+	"extent",
+	"64bit",
+	"mmp",
+	"flex_bg",
+	"ea_inode",
+	NULL,
+	"dirdata",
+	"metadata_csum_seed",
+	"large_dir",
+	"inline_data",
+	"encrypt",
+	"casefold",
+};
+static const char *const ro_compat_names[32] = {
+	"sparse_super",  "large_file",     NULL,        "huge_file", "uninit_bg",
+	"dir_nlink",     "extra_isize",    NULL,        "quota",     "bigalloc",
+	"metadata_csum", "replica",        "read-only", "project",   "shared_blocks",
+	"verity",        "orphan_present",
+};
+
+/* "extent 64bit flex_bg": the names of the bits set, in hex if unknown. */
+static const char *feature_list(uint32_t bits, const char *const names[32])
+{
+	static char buf[256];
+	uint32_t len = 0;
+	buf[0] = 0;
+	for (uint32_t i = 0; i < 32 && len < sizeof(buf); i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		const char *sep = len ? " " : "";
+		if (names[i])
+			len += (uint32_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", sep,
+						  names[i]);
+		else
+			len += (uint32_t)snprintf(buf + len, sizeof(buf) - len, "%s%#x", sep,
+						  (unsigned)(1u << i));
+	}
+	return buf;
+}
+
 static uint32_t log2u(uint32_t x)
 {
 	uint32_t l = 0;
@@ -87,8 +138,12 @@ static int check_super(const struct ext2_super *sb, uint32_t disk_sectors)
 	if (sb->s_log_block_size > EXT2_MAX_BLOCK_LOG - EXT2_MIN_BLOCK_LOG)
 		return refuse("block size too large; log", sb->s_log_block_size);
 	uint32_t incompat = sb->s_feature_incompat & ~EXT2_INCOMPAT_SUPPORTED;
-	if (incompat)
-		return refuse("unsupported incompatible features", incompat);
+	if (incompat) {
+		comp_log("fs: refusing to mount the disk: unsupported incompatible features: %s\n",
+			 feature_list(incompat, incompat_names));
+		fs.state = FS_REFUSED;
+		return -EIO;
+	}
 
 	fs.bs = 1024u << sb->s_log_block_size;
 	fs.bs_shift = log2u(fs.bs);
@@ -192,7 +247,8 @@ int fs_mount(void)
 	if (!root_dir)
 		return refuse("the root inode is not a directory", EXT2_ROOT_INO);
 	if (ro)
-		comp_log("fs: read-only: unsupported read-only features %#x\n", (unsigned)ro);
+		comp_log("fs: read-only: unsupported read-only features: %s\n",
+			 feature_list(ro, ro_compat_names));
 	if (sb->s_state & EXT2_ERROR_FS)
 		comp_log("fs: warning: the file system has errors; run e2fsck\n");
 	comp_log("fs: mounted ext2, %u blocks of %u bytes, %u inodes, %u groups%s\n",

@@ -64,6 +64,7 @@ extern struct host_disk disk;
 extern uint32_t host_uptime_ms;
 extern int host_quiet;     /* comp_log says nothing (the fuzzer) */
 extern uint32_t host_logs; /* comp_log calls so far */
+extern char host_log[4096]; /* the latest comp_log lines (set host_log[0] = 0 to forget) */
 
 void host_disk_load(const char *path);            /* the image file into memory */
 void host_disk_save(const char *path);            /* and back */

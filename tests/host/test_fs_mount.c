@@ -263,6 +263,37 @@ static void test_not_ext2(void)
 	free(base);
 }
 
+/* Sets the feature word at offset off of the superblock to arg. */
+static uint32_t feature_off;
+static void patch_features(uint8_t *img, uint32_t arg)
+{
+	uint32_t old;
+	memcpy(&old, img + 1024 + feature_off, 4);
+	put32(img, 1024 + feature_off, old | arg);
+}
+
+/* A refusal names the features as e2fsprogs does (mke2fs -O takes the
+ * same names), unknown bits in hex; so does a read-only mount. */
+static void test_feature_names(void)
+{
+	make_base("-b 1024");
+	feature_off = 96; /* s_feature_incompat */
+	host_log[0] = 0;
+	CHECK(!boot_patched(patch_features, 0x2C0));
+	CHECK(strstr(host_log, "unsupported incompatible features: extent 64bit flex_bg\n"));
+	expect_refused();
+	host_log[0] = 0;
+	CHECK(!boot_patched(patch_features, 0x80000001u));
+	CHECK(strstr(host_log, "unsupported incompatible features: compression 0x80000000\n"));
+	feature_off = 100; /* s_feature_ro_compat */
+	host_log[0] = 0;
+	CHECK(boot_patched(patch_features, 0x408));
+	CHECK(strstr(host_log, "read-only: unsupported read-only features: huge_file "
+			       "metadata_csum\n"));
+	CHECK_EQ(t_mkdir("/m"), -EROFS);
+	free(base);
+}
+
 /* No disk driver yet when the fs starts: it mounts on a later request. */
 static void test_disk_later(void)
 {
@@ -432,7 +463,7 @@ int main(void)
 		FS_TEST(test_bad_group_desc),    FS_TEST(test_bad_root),
 		FS_TEST(test_not_ext2),          FS_TEST(test_disk_later),
 		FS_TEST(test_bad_dir_entries),   FS_TEST(test_bad_block_pointers),
-		FS_TEST(test_dotdot_loop),
+		FS_TEST(test_dotdot_loop),       FS_TEST(test_feature_names),
 	};
 	return fs_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
 }
