@@ -292,8 +292,11 @@ static void fs_handle(struct msg *m)
 	/* Not mounted because the disk was not there yet: try again. */
 	if (fs.state == FS_UNMOUNTED)
 		fs_mount();
+	/* Why the disk was refused went to the log once, at the mount;
+	 * every request says only that there is no file system, which is
+	 * true, rather than -EIO, which would blame this request. */
 	if (fs.state != FS_RW && fs.state != FS_RO) {
-		m->type = -EIO;
+		m->type = -ENODEV;
 		return;
 	}
 	m->type = dispatch(m);

@@ -1,6 +1,6 @@
 /* File service: what it refuses. Disks that are not ext2 (zeros, random
  * bytes), superblocks and group descriptors with one bad field, features
- * it does not support: refused at mount, every request -EIO, no write.
+ * it does not support: refused at mount, every request -ENODEV, no write.
  * Then corruption found later, on a mounted disk (bad directory entries,
  * block pointers outside the disk, a ".." loop): -EIO for that operation
  * and the rest goes on. */
@@ -79,13 +79,14 @@ static void expect_refused(void)
 	struct fs_statfs sf;
 	host_quiet = 1;
 	uint32_t logs = host_logs;
-	CHECK_EQ(t_statfs(&sf), -EIO);
-	CHECK_EQ(t_stat("/", &st), -EIO);
-	CHECK_EQ(t_open("/d/x", O_RDONLY), -EIO);
-	CHECK_EQ(t_open("/new", O_RDWR | O_CREAT), -EIO);
-	CHECK_EQ(t_mkdir("/m"), -EIO);
-	CHECK_EQ(t_sync(), -EIO);
-	CHECK_EQ(t_read(0, &st, 4), -EIO);
+	/* Not -EIO, which would blame the request: there is no file system. */
+	CHECK_EQ(t_statfs(&sf), -ENODEV);
+	CHECK_EQ(t_stat("/", &st), -ENODEV);
+	CHECK_EQ(t_open("/d/x", O_RDONLY), -ENODEV);
+	CHECK_EQ(t_open("/new", O_RDWR | O_CREAT), -ENODEV);
+	CHECK_EQ(t_mkdir("/m"), -ENODEV);
+	CHECK_EQ(t_sync(), -ENODEV);
+	CHECK_EQ(t_read(0, &st, 4), -ENODEV);
 	CHECK_EQ(host_logs, logs); /* said once, at the mount */
 	CHECK_EQ(disk.writes, 0);
 	CHECK_EQ(disk.bad_requests, 0);
@@ -301,8 +302,8 @@ static void test_disk_later(void)
 	make_base("-b 1024");
 	host_disk_set(NULL, 0);
 	fs_boot();
-	CHECK_EQ(t_stat("/", &st), -EIO);
-	CHECK_EQ(t_stat("/", &st), -EIO);
+	CHECK_EQ(t_stat("/", &st), -ENODEV);
+	CHECK_EQ(t_stat("/", &st), -ENODEV);
 	uint8_t *img = malloc(IMG_BYTES);
 	memcpy(img, base, IMG_BYTES);
 	host_disk_set(img, IMG_BYTES);

@@ -18,6 +18,7 @@ static const char *const messages[] = {
 	[EBUSY] = "busy",
 	[EEXIST] = "already exists",
 	[EXDEV] = "cross-device link",
+	[ENODEV] = "file system not mounted",
 	[ENOTDIR] = "not a directory",
 	[EISDIR] = "is a directory",
 	[EINVAL] = "invalid argument",

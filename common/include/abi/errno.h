@@ -18,6 +18,7 @@
 #define EBUSY           16
 #define EEXIST          17
 #define EXDEV           18
+#define ENODEV          19 /* no file system mounted (the disk was refused, or none) */
 #define ENOTDIR         20
 #define EISDIR          21
 #define EINVAL          22 /* a bad argument */
