@@ -46,6 +46,7 @@ void bcache_init(uint32_t block_size, uint32_t nblocks);
 struct buf *bread(uint32_t blk);     /* pinned, contents read; NULL: I/O error or bad block */
 struct buf *bget_zero(uint32_t blk); /* pinned, zero-filled, dirty: a block just allocated */
 void bdirty(struct buf *b);
+int bwrite(struct buf *b); /* writes b to the disk now, whether dirty or not */
 void brelse(struct buf *b);
 int bcache_cached(uint32_t blk);
 /* Reads the uncached blocks [blk, blk+n) in one disk request (the caller
@@ -73,6 +74,9 @@ struct fs_info {
 	uint32_t free_blocks, free_inodes; /* always the sums of the groups' counts */
 	int filetype;                      /* directory entries carry a file type */
 	int dir_index;                     /* hashed directories may exist */
+	uint16_t mount_state;   /* s_state found at mount, | EXT2_ERROR_FS once one is met */
+	uint8_t sb_clean;       /* the disk says EXT2_VALID_FS (after fs_unmount) */
+	uint8_t errors_unsaved; /* EXT2_ERROR_FS is not on the disk yet */
 };
 extern struct fs_info fs;
 
@@ -81,9 +85,15 @@ uint32_t fs_now(void); /* seconds for i_mtime: no RTC, so a fixed epoch plus upt
 /* A group descriptor, pinned in its buffer; checked again at every use,
  * because a corrupt file could have overwritten it since the mount. */
 struct ext2_group_desc *gd_get(uint32_t g, struct buf **bp);
-int fs_sync(void);                             /* superblock counts, then every dirty block */
-void fs_corrupt(const char *what, uint32_t n); /* logs; the caller returns -EIO */
-int fs_block_ok(uint32_t blk);                 /* inside the data area */
+int fs_sync(void); /* superblock counts, then every dirty block; the volume stays not clean */
+/* fs_sync, then the volume marked clean on the disk, as at an unmount;
+ * it stays usable, and fs_changing() marks it not clean again. */
+int fs_unmount(void);
+int fs_changing(void);     /* before a request that may change the volume */
+void fs_save_errors(void); /* after a request: EXT2_ERROR_FS to the disk if just set */
+/* Logs and marks the volume as having errors; the caller returns -EIO. */
+void fs_corrupt(const char *what, uint32_t n);
+int fs_block_ok(uint32_t blk); /* inside the data area */
 
 /* --- alloc.c ------------------------------------------------------------ */
 

@@ -14,7 +14,9 @@
  *
  * The cache is written back on FS_SYNC, when buffers are reused, and at
  * most SYNC_MS after a change otherwise (checked when requests arrive:
- * a component has no timer of its own). */
+ * a component has no timer of its own). The volume is marked not clean on
+ * the disk from the mount on; FS_UNMOUNT (poweroff's last request) marks it
+ * clean, until the next request that may change it (super.c explains). */
 #include "fs.h"
 
 #define NHANDLE 64
@@ -208,6 +210,32 @@ static int do_sync(void)
 	return fs_sync();
 }
 
+static int do_unmount(void)
+{
+	last_sync = comp_uptime_ms();
+	return fs_unmount();
+}
+
+/* Whether a request may change the volume, and so must first mark it not
+ * clean if an FS_UNMOUNT marked it clean. FS_OPEN may create, truncate or
+ * free what a dead process left open; FS_CLOSE may free an unlinked file;
+ * an unknown type is taken to change something. */
+static int may_change(int type)
+{
+	switch (type) {
+	case FS_READ:
+	case FS_SEEK:
+	case FS_STAT:
+	case FS_FSTAT:
+	case FS_READDIR:
+	case FS_STATFS:
+	case FS_SYNC:
+	case FS_UNMOUNT:
+		return 0;
+	}
+	return 1;
+}
+
 static int do_path_op(struct msg *m)
 {
 	const char *to = NULL;
@@ -263,6 +291,8 @@ static int dispatch(struct msg *m)
 		return do_truncate(m, h);
 	case FS_SYNC:
 		return do_sync();
+	case FS_UNMOUNT:
+		return do_unmount();
 	case FS_FSTAT:
 		put_stat(m, h->ip);
 		return 0;
@@ -299,7 +329,9 @@ static void fs_handle(struct msg *m)
 		m->type = -ENODEV;
 		return;
 	}
-	m->type = dispatch(m);
+	int r = may_change(m->type) ? fs_changing() : 0;
+	m->type = r < 0 ? r : dispatch(m);
+	fs_save_errors();
 	if (bcache_ndirty() && comp_uptime_ms() - last_sync >= SYNC_MS)
 		do_sync();
 }

@@ -116,9 +116,14 @@ for k in $KERNELS; do
 	run "guest $k" python3 tools/guest-test.py --kernel "$k" --iso "build/$k/os.iso" \
 		--tests "$list" --qemu-args "$qemu_disk" $measure_args $GUEST_TEST_ARGS
 	# After the clean poweroff the disk the tests wrote must still be a
-	# consistent ext2 holding exactly what the workload wrote.
+	# consistent ext2 holding exactly what the workload wrote. And it must
+	# still say "not clean", although poweroff unmounts: mono's list
+	# panics the kernel with the disk mounted (mono.txt), micro's crashes
+	# the file service (t_fsrestart), and a volume that was not clean when
+	# mounted stays so until e2fsck, as with Linux. (tools/powerloss.py
+	# checks that a run with no crash ends "clean".)
 	if [ -n "$qemu_disk" ] && [ -f tools/check-disk.py ]; then
-		run "disk $k" python3 tools/check-disk.py "$tmp/disk.img"
+		run "disk $k" python3 tools/check-disk.py "$tmp/disk.img" --state "not clean"
 	fi
 done
 

@@ -84,6 +84,7 @@ static int ata(struct msg *m)
 		memcpy(disk.img + (size_t)lba * ATA_SECTOR, buf, (size_t)n * ATA_SECTOR);
 		disk.writes++;
 		disk.write_sectors += n;
+		disk.last_write_lba = lba;
 	}
 	return 0;
 }

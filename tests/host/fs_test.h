@@ -56,14 +56,15 @@ struct host_disk {
 	uint32_t sectors;
 	uint32_t reads, writes; /* ATA requests */
 	uint32_t read_sectors, write_sectors;
-	uint32_t bad_requests; /* out of range, bad grant: an fs bug */
-	uint32_t dead_calls;   /* answer this many calls -EDEADSRCDST */
-	int fail_io;           /* every read/write answers -EIO */
+	uint32_t last_write_lba; /* of the latest ATA_WRITE */
+	uint32_t bad_requests;   /* out of range, bad grant: an fs bug */
+	uint32_t dead_calls;     /* answer this many calls -EDEADSRCDST */
+	int fail_io;             /* every read/write answers -EIO */
 };
 extern struct host_disk disk;
 extern uint32_t host_uptime_ms;
-extern int host_quiet;     /* comp_log says nothing (the fuzzer) */
-extern uint32_t host_logs; /* comp_log calls so far */
+extern int host_quiet;      /* comp_log says nothing (the fuzzer) */
+extern uint32_t host_logs;  /* comp_log calls so far */
 extern char host_log[4096]; /* the latest comp_log lines (set host_log[0] = 0 to forget) */
 
 void host_disk_load(const char *path);            /* the image file into memory */
@@ -100,6 +101,7 @@ int t_rename(const char *from, const char *to);
 int t_link(const char *from, const char *to);
 int t_truncate(int h, uint32_t len);
 int t_sync(void);
+int t_unmount(void);
 int t_statfs(struct fs_statfs *st);
 
 /* --- images and e2fsprogs ------------------------------------------------- */

@@ -166,6 +166,10 @@ int t_sync(void)
 {
 	return handle_req(FS_SYNC, 0, 0, 0);
 }
+int t_unmount(void)
+{
+	return handle_req(FS_UNMOUNT, 0, 0, 0);
+}
 
 int t_read(int h, void *buf, uint32_t n)
 {

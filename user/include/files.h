@@ -47,8 +47,13 @@ int unlink(const char *path); /* -EISDIR for a directory */
 int rename(const char *from, const char *to);
 int link(const char *existing, const char *new_path); /* a hard link */
 
-/* Writes every dirty block of the file system to the disk. */
+/* Writes every dirty block of the file system to the disk. The volume
+ * stays marked "not clean": a crash after it still asks for e2fsck. */
 int sync(void);
+/* sync, then the volume marked clean, as an unmount does: poweroff's last
+ * request. The file system stays usable; the next change marks it not
+ * clean again. */
+int unmount(void);
 int statfs(struct fs_statfs *st);
 
 /* Directories: opendir returns a descriptor; readdir fills *ent and

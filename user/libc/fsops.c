@@ -70,6 +70,14 @@ int sync(void)
 	return libc_fs_call(&m);
 }
 
+int unmount(void)
+{
+	struct msg m;
+
+	libc_fs_msg(&m, FS_UNMOUNT, NULL, 0, 0);
+	return libc_fs_call(&m);
+}
+
 int statfs(struct fs_statfs *st)
 {
 	struct msg m;

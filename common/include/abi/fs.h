@@ -27,8 +27,12 @@
 #define FS_RENAME   12 /* grant R: "old\0new\0" -> 0 */
 #define FS_LINK     13 /* grant R: "existing\0new\0" -> 0 (hard link) */
 #define FS_TRUNCATE 14 /* w[0] = handle, w[1] = new length -> 0 */
-#define FS_SYNC     15 /* -> 0 once every dirty block is on the disk */
+#define FS_SYNC     15 /* -> 0 once every dirty block is on the disk (still marked not clean) */
 #define FS_STATFS   16 /* -> 0, struct fs_statfs in w[] */
+/* -> 0 once every dirty block is on the disk and the volume is marked
+ * clean, as at an unmount (poweroff sends it last). The file system stays
+ * usable: the next request that may change it marks it not clean again. */
+#define FS_UNMOUNT 17
 
 /* FS_OPEN flags (Linux values). */
 #define O_RDONLY    0x0
