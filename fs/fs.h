@@ -121,9 +121,10 @@ int iupdate(struct inode *ip);             /* writes d back into the inode table
 void idup(struct inode *ip);
 uint32_t icache_refs(void); /* references held: one per open handle between requests */
 int inode_new(struct inode *dir, uint16_t mode, struct inode **ip);
-void inode_touch(struct inode *ip);           /* mtime = ctime = now */
-int inode_has_blocks(const struct inode *ip); /* i_block holds block numbers */
-uint32_t inode_size(const struct inode *ip);
+void inode_touch(struct inode *ip);            /* mtime = ctime = now */
+int inode_has_blocks(const struct inode *ip);  /* i_block holds block numbers */
+uint32_t inode_size(const struct inode *ip);   /* the low 32 bits: all an open file has */
+uint64_t inode_size64(const struct inode *ip); /* with a regular file's i_size_high */
 
 static inline int is_dir(const struct inode *ip)
 {

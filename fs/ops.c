@@ -84,8 +84,8 @@ int op_open(const char *path, uint32_t flags, struct inode **out)
 			r = -ELOOP; /* links are not followed: as O_NOFOLLOW */
 		else if (t != S_IFDIR && t != S_IFREG)
 			r = -EINVAL; /* no device files here */
-		else if (t == S_IFREG && ip->d.i_dir_acl)
-			r = -EFBIG; /* over 4 GiB (i_size_high) */
+		else if (t == S_IFREG && inode_size64(ip) > FS_MAX_FILE)
+			r = -EFBIG; /* offsets are int32: not all of it could be reached */
 	}
 	if (r == 0 && (flags & O_TRUNC) && writing && ip->d.i_size) {
 		r = itruncate(ip, 0);

@@ -98,8 +98,14 @@ static int get_paths(const struct msg *m, int npaths, const char **second)
 
 static void put_stat(struct msg *m, const struct inode *ip)
 {
-	struct fs_stat st = {ip->ino,        ip->d.i_mode,  ip->d.i_links_count, ip->d.i_size,
-			     ip->d.i_blocks, ip->d.i_mtime, ip->d.i_uid,         ip->d.i_gid};
+	struct fs_stat st = {.ino = ip->ino,
+			     .mode = ip->d.i_mode,
+			     .nlink = ip->d.i_links_count,
+			     .blocks512 = ip->d.i_blocks,
+			     .size = inode_size64(ip),
+			     .mtime = ip->d.i_mtime,
+			     .uid = ip->d.i_uid,
+			     .gid = ip->d.i_gid};
 	_Static_assert(sizeof(st) <= sizeof(m->w), "fs_stat fits in a reply");
 	memcpy(m->w, &st, sizeof(st));
 }

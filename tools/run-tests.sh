@@ -98,6 +98,19 @@ fresh_disk() {
 	return 1
 }
 
+# fixtures IMAGE: what fs.txt needs that the guest cannot make itself,
+# added to the test copy with debugfs under /fixtures: big, a sparse file
+# of 5 GiB + 4 bytes (so the image gets the large_file feature).
+fixtures() {
+	printf x >"$tmp/one-byte"
+	debugfs -w -f - "$1" >"$tmp/fixtures.log" 2>&1 <<EOF
+mkdir /fixtures
+write $tmp/one-byte /fixtures/big
+sif /fixtures/big size 5368709124
+feature large_file
+EOF
+}
+
 # The tests of a kernel: the shared list, then its own (tests/guest/<k>.txt:
 # what a fault in a component does differs), then the file tests when a
 # disk is attached.
@@ -107,6 +120,7 @@ for k in $KERNELS; do
 	cat tests/guest/tests.txt >"$list"
 	[ -f "tests/guest/$k.txt" ] && cat "tests/guest/$k.txt" >>"$list"
 	if fresh_disk; then
+		fixtures "$tmp/disk.img"
 		qemu_disk="-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk"
 		[ -f tests/guest/fs.txt ] && cat tests/guest/fs.txt >>"$list"
 		[ -f "tests/guest/$k-fs.txt" ] && cat "tests/guest/$k-fs.txt" >>"$list"

@@ -287,6 +287,53 @@ static void test_driver_restart(void)
 	CHECK_EQ(t_close(h), 0);
 }
 
+/* Files over 2 and 4 GiB (sparse, made by mke2fs -d with large_file):
+ * stat gives the whole 64-bit size (i_size_high included), open refuses
+ * them (-EFBIG: offsets are int32, the rest could not be reached), and
+ * unlinking frees what they own. A file of exactly 2^31 - 1 bytes opens
+ * and reads to its last byte. */
+static void test_large_files(void)
+{
+	struct fs_stat st;
+	const uint64_t huge = (5ull << 30) + 4, mid = (3ull << 30) + 3;
+	stage_dir("");
+	CHECK_EQ(run("cd '%s/stage' && truncate -s 5G huge && printf tail >> huge && "
+		     "truncate -s 3G mid && printf end >> mid && truncate -s 2147483646 edge && "
+		     "printf z >> edge",
+		     tmpdir()),
+		 0);
+	make_image("l.img", "-b 4096", "8M");
+	struct fs_statfs s0;
+	CHECK_EQ(t_statfs(&s0), 0);
+	CHECK_EQ(t_stat("/huge", &st), 0);
+	CHECK_EQ(st.size, huge);
+	CHECK_EQ(st.size >> 32, 1); /* not 4 bytes, modulo 4 GiB */
+	uint32_t huge_blocks = st.blocks512;
+	CHECK_EQ(t_stat("/mid", &st), 0);
+	CHECK_EQ(st.size, mid);
+	CHECK_EQ(t_open("/huge", O_RDONLY), -EFBIG);
+	CHECK_EQ(t_open("/mid", O_RDONLY), -EFBIG);
+	CHECK_EQ(t_open("/mid", O_WRONLY | O_APPEND), -EFBIG);
+	int h = t_open("/edge", O_RDONLY);
+	CHECK(h >= 0);
+	CHECK_EQ(t_fstat(h, &st), 0);
+	CHECK_EQ(st.size, 0x7FFFFFFF);
+	char buf[4];
+	CHECK_EQ(t_seek(h, 0x7FFFFFFE, SEEK_SET), 0x7FFFFFFE);
+	CHECK_EQ(t_read(h, buf, 4), 1);
+	CHECK_EQ(buf[0], 'z');
+	CHECK_EQ(t_close(h), 0);
+	CHECK_EQ(t_unlink("/huge"), 0);
+	struct fs_statfs s1;
+	CHECK_EQ(t_statfs(&s1), 0);
+	CHECK_EQ(s1.free_blocks, s0.free_blocks + huge_blocks / 8);
+	CHECK_EQ(s1.free_inodes, s0.free_inodes + 1);
+	CHECK_EQ(t_rename("/mid", "/mid2"), 0);
+	CHECK_EQ(t_stat("/mid2", &st), 0);
+	CHECK_EQ(st.size, mid);
+	save_and_fsck("l.img");
+}
+
 int main(void)
 {
 	static const struct fs_test tests[] = {
@@ -299,6 +346,7 @@ int main(void)
 		FS_TEST(test_readahead),
 		FS_TEST(test_large_reads),
 		FS_TEST(test_driver_restart),
+		FS_TEST(test_large_files),
 	};
 	return fs_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
 }

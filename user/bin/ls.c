@@ -50,7 +50,7 @@ static void show(const char *name, const struct fs_stat *st)
 		return;
 	}
 	mode_string(st->mode, mode);
-	printf("%s %3u %8u %s\n", mode, (unsigned)st->nlink, (unsigned)st->size, name);
+	printf("%s %3u %8llu %s\n", mode, (unsigned)st->nlink, (unsigned long long)st->size, name);
 }
 
 static int by_name(const struct fs_dirent *a, const struct fs_dirent *b)

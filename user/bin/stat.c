@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 		printf("  mode: %04o\n", (unsigned)(st.mode & 07777));
 		printf(" inode: %u\n", (unsigned)st.ino);
 		printf(" links: %u\n", (unsigned)st.nlink);
-		printf("  size: %u\n", (unsigned)st.size);
+		printf("  size: %llu\n", (unsigned long long)st.size);
 		printf("blocks: %u (of 512 bytes)\n", (unsigned)st.blocks512);
 		printf(" mtime: %u\n", (unsigned)st.mtime);
 		printf("   uid: %u  gid: %u\n", (unsigned)st.uid, (unsigned)st.gid);

@@ -55,9 +55,13 @@
 #define S_IFDIR 0x4000
 #define S_IFLNK 0xA000
 
-/* Returned in the reply's words w[0..7]. */
+/* Returned in the reply's words w[0..8] (of MSG_WORDS, 11). The size is
+ * 64 bits: ext2 keeps a regular file's upper 32 in i_size_high. Files over
+ * 2^31 - 1 bytes can be stat'ed, not opened (-EFBIG): offsets are int32. */
 struct fs_stat {
-	uint32_t ino, mode, nlink, size, blocks512, mtime, uid, gid;
+	uint32_t ino, mode, nlink, blocks512;
+	uint64_t size;
+	uint32_t mtime, uid, gid;
 };
 
 struct fs_statfs {
