@@ -38,4 +38,5 @@ ISO_FILES += build/micro/srv/rs $(SERVER_ELFS)
 ISO_MODULES := $(ISO_MODULES)|/boot/rs srv:rs$(foreach n,$(SERVER_NAMES),|/boot/$(n) srv:$(n))
 endif
 
--include $(SRV_COMMON_OBJS:.o=.d) $(RS_OBJS:.o=.d)
+-include $(SRV_COMMON_OBJS:.o=.d) $(RS_OBJS:.o=.d) \
+	$(patsubst %.c,$(SRV_OBJ)/%.d,$(foreach d,$(COMP_DIRS),$(wildcard $(d)*.c)))
