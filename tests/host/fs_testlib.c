@@ -36,10 +36,10 @@ const char *tmpdir(void)
 
 char *tpath(const char *name)
 {
-	static char ring[8][512];
+	static char ring[8][2048];
 	static int next;
 	char *p = ring[next++ % 8];
-	snprintf(p, 512, "%s/%s", dir, name);
+	snprintf(p, 2048, "%s/%s", dir, name);
 	return p;
 }
 
@@ -278,14 +278,14 @@ void pattern(void *buf, size_t len, uint32_t seed)
 
 void stage_dir(const char *rel)
 {
-	char p[512];
+	char p[2048];
 	snprintf(p, sizeof(p), "%s/stage/%s", dir, rel);
 	CHECK_EQ(run("mkdir -p '%s'", p), 0);
 }
 
 void stage_file(const char *rel, const void *data, size_t len)
 {
-	char p[512];
+	char p[2048];
 	stage_dir("");
 	snprintf(p, sizeof(p), "%s/stage/%s", dir, rel);
 	FILE *f = fopen(p, "wb");

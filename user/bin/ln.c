@@ -1,15 +1,16 @@
 /* ln: make a hard link: ln EXISTING NEW, or ln EXISTING DIR */
 #include <files.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <ulib.h>
 
 int main(int argc, char **argv)
 {
-	char path[FS_PATH_MAX];
 	const char *to;
+	char *path = NULL;
 	struct fs_stat st;
-	int r = 0;
+	int r;
 
 	if (argc != 3) {
 		dprintf(STDERR_FILENO, "usage: ln EXISTING NEW | ln EXISTING DIR\n");
@@ -19,13 +20,13 @@ int main(int argc, char **argv)
 	if (stat(to, &st) == 0 && S_ISDIR(st.mode)) {
 		const char *base = strrchr(argv[1], '/');
 
-		base = base ? base + 1 : argv[1];
-		if (snprintf(path, sizeof(path), "%s/%s", to, base) >= (int)sizeof(path))
-			r = -ENAMETOOLONG;
+		if (!(path = path_join(to, base ? base + 1 : argv[1]))) {
+			dprintf(STDERR_FILENO, "ln: %s\n", strerror(ENOMEM));
+			return 1;
+		}
 		to = path;
 	}
-	if (r == 0)
-		r = link(argv[1], to);
+	r = link(argv[1], to);
 	if (r < 0) {
 		/* Blame the existing file if it is not there, else the new name. */
 		const char *culprit = stat(argv[1], &st) < 0 ? argv[1] : to;

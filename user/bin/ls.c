@@ -114,8 +114,8 @@ static void list_dir(const char *dir)
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		char path[FS_PATH_MAX];
 		struct fs_stat st;
+		char *path;
 		int r;
 
 		if (ents[i].name[0] == '.' && !show_all)
@@ -124,14 +124,18 @@ static void list_dir(const char *dir)
 			show(ents[i].name, NULL);
 			continue;
 		}
-		if (snprintf(path, sizeof(path), "%s/%s", dir, ents[i].name) >= (int)sizeof(path))
-			r = -ENAMETOOLONG;
-		else
-			r = stat(path, &st);
+		/* "/" and a name make "/name": a "//name" would count one byte
+		 * more against FS_PATH_MAX. */
+		if (!(path = path_join(dir, ents[i].name))) {
+			complain(ents[i].name, -ENOMEM);
+			continue;
+		}
+		r = stat(path, &st);
 		if (r < 0)
 			complain(path, r);
 		else
 			show(ents[i].name, &st);
+		free(path);
 	}
 	free(ents);
 }

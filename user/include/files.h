@@ -71,5 +71,10 @@ int getcwd(char *buf, size_t size);
  * -ENAMETOOLONG if a name exceeds FS_NAME_MAX or the result (with its NUL)
  * FS_PATH_MAX or size. */
 int abspath(const char *path, char *out, size_t size);
+/* "dir/name" in malloc'd memory (free it), with one slash between them
+ * whatever dir ends with: "/" and "x" make "/x", not "//x". Never cut:
+ * a path too long is for the call that uses it to refuse, in full. NULL
+ * when out of memory. */
+char *path_join(const char *dir, const char *name);
 
 #endif

@@ -8,7 +8,12 @@
 
 #include <stdint.h>
 
-#define FS_PATH_MAX 256 /* including the NUL */
+/* A path, its NUL included, has at most FS_PATH_MAX bytes: room for a few
+ * levels of the longest names ext2 allows (FS_NAME_MAX, 255 bytes, each
+ * with its '/'), while the three paths a child may get in its environment
+ * (PWD, STDIN, STDOUT) still fit ARG_MAX_BYTES (4096) with room to spare.
+ * Linux's 4096 would not. */
+#define FS_PATH_MAX 1024
 #define FS_NAME_MAX 255
 
 /* Requests. "grant R" means the caller lends a buffer the service reads. */
