@@ -16,6 +16,37 @@ static int rw(void)
 	return fs.state == FS_RW ? 0 : -EROFS;
 }
 
+/* The immutable and append-only flags, as Linux's VFS applies the ones
+ * ext2 keeps in i_flags (may_create, may_delete, may_open, vfs_link):
+ * -EPERM, since no permission would allow it. A name may be added to a
+ * directory unless it is immutable; removed (unlink, rmdir, rename away
+ * or over) unless the directory or the inode is immutable or append-only. */
+#define NO_REMOVE (EXT2_IMMUTABLE_FL | EXT2_APPEND_FL)
+
+static int may_create(const struct inode *dp)
+{
+	return dp->d.i_flags & EXT2_IMMUTABLE_FL ? -EPERM : 0;
+}
+
+static int cannot_delete(const struct inode *dp, const struct inode *ip)
+{
+	return !!((dp->d.i_flags | ip->d.i_flags) & NO_REMOVE);
+}
+
+/* Opening ip with flags: an immutable file cannot be written or
+ * truncated; an append-only one written only with O_APPEND, never
+ * truncated. */
+static int may_open(const struct inode *ip, uint32_t flags)
+{
+	int writing = (flags & O_ACCMODE) != O_RDONLY;
+	if (ip->d.i_flags & EXT2_IMMUTABLE_FL && (writing || (flags & O_TRUNC)))
+		return -EPERM;
+	if (ip->d.i_flags & EXT2_APPEND_FL &&
+	    ((writing && !(flags & O_APPEND)) || (flags & O_TRUNC)))
+		return -EPERM;
+	return 0;
+}
+
 /* The last component's entry in dp: its inode, referenced. */
 static int lookup_last(struct inode *dp, const struct path_last *l, struct inode **ip,
 		       struct dir_slot *slot)
@@ -70,7 +101,7 @@ int op_open(const char *path, uint32_t flags, struct inode **out)
 		r = lookup_last(dp, &l, &ip, NULL);
 		if (r == 0 && (flags & O_CREAT) && (flags & O_EXCL))
 			r = -EEXIST;
-		else if (r == -ENOENT && (flags & O_CREAT))
+		else if (r == -ENOENT && (flags & O_CREAT) && !(r = may_create(dp)))
 			r = l.slash ? -EISDIR : create_file(dp, &l, &ip);
 	}
 	iput(dp);
@@ -86,6 +117,8 @@ int op_open(const char *path, uint32_t flags, struct inode **out)
 			r = -EINVAL; /* no device files here */
 		else if (t == S_IFREG && inode_size64(ip) > FS_MAX_FILE)
 			r = -EFBIG; /* offsets are int32: not all of it could be reached */
+		else
+			r = may_open(ip, flags);
 	}
 	if (r == 0 && (flags & O_TRUNC) && writing && ip->d.i_size) {
 		r = itruncate(ip, 0);
@@ -107,7 +140,8 @@ int op_mkdir(const char *path)
 	int r = rw();
 	if (r < 0 || (r = namei_parent(path, &dp, &l)) < 0)
 		return r;
-	if ((r = name_free(dp, &l)) == 0 && dp->d.i_links_count >= EXT2_LINK_MAX)
+	if ((r = name_free(dp, &l)) == 0 && (r = may_create(dp)) == 0 &&
+	    dp->d.i_links_count >= EXT2_LINK_MAX)
 		r = -EMLINK;
 	if (r == 0 && (r = inode_new(dp, DIR_MODE, &ip)) == 0) {
 		ip->d.i_links_count = 2; /* its name and its "." */
@@ -146,7 +180,9 @@ static int remove_name(const char *path, int dir)
 	else if (name_is_dot(&l))
 		r = -ENOTEMPTY;
 	else if ((r = lookup_last(dp, &l, &ip, &slot)) == 0) {
-		if (is_dir(ip) != dir)
+		if (cannot_delete(dp, ip))
+			r = -EPERM;
+		else if (is_dir(ip) != dir)
 			r = dir ? -ENOTDIR : -EISDIR;
 		else if (!dir && l.slash)
 			r = -ENOTDIR;
@@ -192,10 +228,12 @@ int op_link(const char *from, const char *to)
 		return r;
 	if (is_dir(ip))
 		r = -EPERM; /* no hard links to directories: they would make loops */
+	else if (ip->d.i_flags & NO_REMOVE)
+		r = -EPERM; /* as Linux's vfs_link: a new name is a change too */
 	else if (ip->d.i_links_count >= EXT2_LINK_MAX)
 		r = -EMLINK;
 	else if ((r = namei_parent(to, &dp, &l)) == 0) {
-		if ((r = name_free(dp, &l)) == 0)
+		if ((r = name_free(dp, &l)) == 0 && (r = may_create(dp)) == 0)
 			r = l.slash ? -ENOENT : dir_add(dp, l.name, l.len, ip->ino, ip->d.i_mode);
 		if (r == 0) {
 			ip->d.i_links_count++;
@@ -247,8 +285,14 @@ static int do_rename(struct inode *sdp, const struct path_last *sl, struct inode
 	r = dir_lookup(ddp, dl->name, dl->len, &ino, &ds);
 	if (r == 0 && ino == src->ino)
 		return 0; /* two names of one file: nothing to do (POSIX) */
+	if (r != 0 && r != -ENOENT)
+		return r;
+	if (cannot_delete(sdp, src))
+		return -EPERM; /* its old name would go */
 	if (r == 0 && (r = iget(ino, &dst)) == 0) {
-		if (sdir && !is_dir(dst))
+		if (cannot_delete(ddp, dst))
+			r = -EPERM; /* the name it replaces would go */
+		else if (sdir && !is_dir(dst))
 			r = -ENOTDIR;
 		else if (!sdir && is_dir(dst))
 			r = -EISDIR;
@@ -268,6 +312,8 @@ static int do_rename(struct inode *sdp, const struct path_last *sl, struct inode
 			iupdate(dst);
 		}
 	} else if (r == -ENOENT) {
+		if ((r = may_create(ddp)) < 0)
+			return r;
 		if (sdir && sdp != ddp && ddp->d.i_links_count >= EXT2_LINK_MAX)
 			r = -EMLINK;
 		else

@@ -138,7 +138,11 @@ static int do_write(struct msg *m, struct handle *h)
 {
 	if ((h->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
-	if (h->flags & O_APPEND)
+	/* op_open let no write handle open an immutable file, nor one
+	 * without O_APPEND an append-only one; kept so here too. */
+	if (h->ip->d.i_flags & EXT2_IMMUTABLE_FL)
+		return -EPERM;
+	if (h->flags & O_APPEND || h->ip->d.i_flags & EXT2_APPEND_FL)
 		h->pos = inode_size(h->ip);
 	int r = file_write(h->ip, h->pos, m->grant.len, m);
 	if (r > 0)
@@ -198,6 +202,8 @@ static int do_truncate(struct msg *m, struct handle *h)
 		return -EISDIR;
 	if ((h->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
+	if (h->ip->d.i_flags & (EXT2_IMMUTABLE_FL | EXT2_APPEND_FL))
+		return -EPERM; /* as Linux's do_sys_ftruncate */
 	if (len > FS_MAX_FILE)
 		return -EFBIG;
 	int r = 0;

@@ -28,10 +28,12 @@ int main(int argc, char **argv)
 	}
 	r = link(argv[1], to);
 	if (r < 0) {
-		/* Blame the existing file if it is not there, else the new name. */
-		const char *culprit = stat(argv[1], &st) < 0 ? argv[1] : to;
-
-		dprintf(STDERR_FILENO, "ln: %s: %s\n", culprit, strerror(r));
+		/* Blame the existing file if it is not there; else either may
+		 * be at fault (an immutable file, a name that exists). */
+		if (stat(argv[1], &st) < 0)
+			dprintf(STDERR_FILENO, "ln: %s: %s\n", argv[1], strerror(r));
+		else
+			dprintf(STDERR_FILENO, "ln: %s to %s: %s\n", argv[1], to, strerror(r));
 		return 1;
 	}
 	return 0;

@@ -36,10 +36,13 @@ int main(int argc, char **argv)
 		}
 		r = rename(argv[i], to);
 		if (r < 0) {
-			/* Blame the source if it is not there, else the target. */
-			const char *culprit = stat(argv[i], &st) < 0 ? argv[i] : to;
-
-			dprintf(STDERR_FILENO, "mv: %s: %s\n", culprit, strerror(r));
+			/* Blame the source if it is not there; else either may be
+			 * at fault (an immutable source, a full target directory). */
+			if (stat(argv[i], &st) < 0)
+				dprintf(STDERR_FILENO, "mv: %s: %s\n", argv[i], strerror(r));
+			else
+				dprintf(STDERR_FILENO, "mv: %s to %s: %s\n", argv[i], to,
+					strerror(r));
 			status = 1;
 		}
 		free(path);
