@@ -176,10 +176,21 @@ struct path_last { /* the final component of a path */
 	int slash;    /* followed by '/': must be a directory */
 };
 
-int path_check(const char *p, uint32_t max); /* NUL within max, absolute, names short */
-int namei(const char *path, struct inode **ip);
-int namei_parent(const char *path, struct inode **dp, struct path_last *last);
+#define NAMEI_SLOTS 2 /* paths one request may carry (rename's two): see namei.c */
+
+int path_check(const char *p, uint32_t max);             /* NUL within max, absolute, names short */
+int namei(const char *path, struct inode **ip);          /* a final link is followed */
+int namei_nofollow(const char *path, struct inode **ip); /* a final link is the inode */
+/* The directory that holds path's last component, and its name (which
+ * may lie in the slot's buffer until that slot's next lookup). */
+int namei_parent(const char *path, int slot, struct inode **dp, struct path_last *last);
+/* The same (slot 0), and the last component's inode, or *ip NULL if the
+ * directory has no such name; follow: a final link is followed. */
+int namei_last(const char *path, int follow, struct inode **dp, struct path_last *last,
+	       struct inode **ip);
 int name_is_dot(const struct path_last *l); /* "." or ".." */
+/* A symbolic link's target, NUL-terminated, in buf: its length or -errno. */
+int symlink_read(struct inode *ip, char *buf, uint32_t size);
 
 /* --- ops.c -------------------------------------------------------------- */
 
@@ -189,5 +200,6 @@ int op_rmdir(const char *path);
 int op_unlink(const char *path);
 int op_rename(const char *from, const char *to);
 int op_link(const char *from, const char *to);
+int op_symlink(const char *target, const char *path);
 
 #endif

@@ -10,6 +10,7 @@
 
 #define FILE_MODE (S_IFREG | 0644) /* the ABI has no mode argument */
 #define DIR_MODE  (S_IFDIR | 0755)
+#define LINK_MODE (S_IFLNK | 0777) /* as Linux makes them: a link's mode is not used */
 
 static int rw(void)
 {
@@ -86,24 +87,24 @@ int op_open(const char *path, uint32_t flags, struct inode **out)
 {
 	uint32_t acc = flags & O_ACCMODE;
 	int writing = acc != O_RDONLY, r;
+	int excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
 	struct inode *dp, *ip = NULL;
 	struct path_last l;
 	if (acc == O_ACCMODE)
 		return -EINVAL;
 	if ((writing || (flags & (O_CREAT | O_TRUNC))) && (r = rw()) < 0)
 		return r;
-	if ((r = namei_parent(path, &dp, &l)) < 0)
+	/* A final link is followed, so that O_CREAT through a dangling one
+	 * makes its target, as on Linux; but not with O_EXCL, which POSIX
+	 * says fails on any link. */
+	if ((r = namei_last(path, !excl, &dp, &l, &ip)) < 0)
 		return r;
-	if (!l.len || (l.len == 1 && l.name[0] == '.')) {
-		ip = dp;
-		idup(ip);
-	} else {
-		r = lookup_last(dp, &l, &ip, NULL);
-		if (r == 0 && (flags & O_CREAT) && (flags & O_EXCL))
-			r = -EEXIST;
-		else if (r == -ENOENT && (flags & O_CREAT) && !(r = may_create(dp)))
-			r = l.slash ? -EISDIR : create_file(dp, &l, &ip);
-	}
+	if (ip && excl)
+		r = -EEXIST;
+	else if (!ip && !(flags & O_CREAT))
+		r = -ENOENT;
+	else if (!ip && !(r = may_create(dp)))
+		r = l.slash ? -EISDIR : create_file(dp, &l, &ip);
 	iput(dp);
 	if (r == 0) {
 		uint16_t t = ip->d.i_mode & S_IFMT;
@@ -111,8 +112,6 @@ int op_open(const char *path, uint32_t flags, struct inode **out)
 			r = -EISDIR;
 		else if (t != S_IFDIR && ((flags & O_DIRECTORY) || l.slash))
 			r = -ENOTDIR;
-		else if (t == S_IFLNK)
-			r = -ELOOP; /* links are not followed: as O_NOFOLLOW */
 		else if (t != S_IFDIR && t != S_IFREG)
 			r = -EINVAL; /* no device files here */
 		else if (t == S_IFREG && inode_size64(ip) > FS_MAX_FILE)
@@ -138,7 +137,7 @@ int op_mkdir(const char *path)
 	struct inode *dp, *ip;
 	struct path_last l;
 	int r = rw();
-	if (r < 0 || (r = namei_parent(path, &dp, &l)) < 0)
+	if (r < 0 || (r = namei_parent(path, 0, &dp, &l)) < 0)
 		return r;
 	if ((r = name_free(dp, &l)) == 0 && (r = may_create(dp)) == 0 &&
 	    dp->d.i_links_count >= EXT2_LINK_MAX)
@@ -169,7 +168,7 @@ static int remove_name(const char *path, int dir)
 	struct path_last l;
 	struct dir_slot slot;
 	int r = rw();
-	if (r < 0 || (r = namei_parent(path, &dp, &l)) < 0)
+	if (r < 0 || (r = namei_parent(path, 0, &dp, &l)) < 0)
 		return r;
 	if (!dir && (!l.len || name_is_dot(&l)))
 		r = -EISDIR;
@@ -224,7 +223,8 @@ int op_link(const char *from, const char *to)
 	struct inode *ip, *dp;
 	struct path_last l;
 	int r = rw();
-	if (r < 0 || (r = namei(from, &ip)) < 0)
+	/* As Linux's link(2): a link named last is linked, not its target. */
+	if (r < 0 || (r = namei_nofollow(from, &ip)) < 0)
 		return r;
 	if (is_dir(ip))
 		r = -EPERM; /* no hard links to directories: they would make loops */
@@ -232,7 +232,7 @@ int op_link(const char *from, const char *to)
 		r = -EPERM; /* as Linux's vfs_link: a new name is a change too */
 	else if (ip->d.i_links_count >= EXT2_LINK_MAX)
 		r = -EMLINK;
-	else if ((r = namei_parent(to, &dp, &l)) == 0) {
+	else if ((r = namei_parent(to, 1, &dp, &l)) == 0) {
 		if ((r = name_free(dp, &l)) == 0 && (r = may_create(dp)) == 0)
 			r = l.slash ? -ENOENT : dir_add(dp, l.name, l.len, ip->ino, ip->d.i_mode);
 		if (r == 0) {
@@ -243,6 +243,46 @@ int op_link(const char *from, const char *to)
 		iput(dp);
 	}
 	iput(ip);
+	return r;
+}
+
+/* A symbolic link at path holding target, as Linux's ext2_symlink makes
+ * one: a fast link (the target in i_block, no block) if the target and its
+ * NUL fit the 60 bytes there, else a slow one (the target in one data
+ * block, which bget_zero leaves NUL-padded, as e2fsck checks). */
+int op_symlink(const char *target, const char *path)
+{
+	struct inode *dp, *ip;
+	struct path_last l;
+	uint32_t len = strlen(target), p;
+	int r = rw();
+	if (r < 0 || (r = namei_parent(path, 0, &dp, &l)) < 0)
+		return r;
+	if ((r = name_free(dp, &l)) == 0 && (r = may_create(dp)) == 0 && l.slash)
+		r = -ENOENT;
+	if (r == 0 && len >= fs.bs)
+		r = -ENAMETOOLONG;
+	if (r == 0 && (r = inode_new(dp, LINK_MODE, &ip)) == 0) {
+		if (len < sizeof(ip->d.i_block)) {
+			memcpy(ip->d.i_block, target, len);
+		} else if ((r = bmap(ip, 0, 1, &p)) == 0) {
+			struct buf *b = bread(p);
+			if (b) {
+				memcpy(b->data, target, len);
+				bdirty(b);
+				brelse(b);
+			} else {
+				r = -EIO;
+			}
+		}
+		ip->d.i_size = len;
+		if (r == 0 && (r = iupdate(ip)) == 0)
+			r = dir_add(dp, l.name, l.len, ip->ino, LINK_MODE);
+		if (r < 0)
+			ip->d.i_links_count = 0; /* iput frees it, and its block */
+		iput(ip);
+	}
+	iput(dp);
 	return r;
 }
 
@@ -345,7 +385,7 @@ int op_rename(const char *from, const char *to)
 	struct inode *sdp, *ddp, *src;
 	struct path_last sl, dl;
 	int r = rw();
-	if (r < 0 || (r = namei_parent(from, &sdp, &sl)) < 0)
+	if (r < 0 || (r = namei_parent(from, 0, &sdp, &sl)) < 0)
 		return r;
 	if (!sl.len)
 		r = -EBUSY;
@@ -354,7 +394,7 @@ int op_rename(const char *from, const char *to)
 	else if ((r = lookup_last(sdp, &sl, &src, NULL)) == 0) {
 		if (sl.slash && !is_dir(src))
 			r = -ENOTDIR;
-		else if ((r = namei_parent(to, &ddp, &dl)) == 0) {
+		else if ((r = namei_parent(to, 1, &ddp, &dl)) == 0) {
 			if (!dl.len)
 				r = -EBUSY;
 			else if (name_is_dot(&dl))

@@ -71,9 +71,20 @@ static struct handle *get_handle(const struct msg *m)
 	return &handles[i];
 }
 
+/* A symbolic link's target, as FS_SYMLINK sends it first: any bytes but
+ * NUL, at least one, shorter than FS_PATH_MAX; relative ones stay so. */
+static int target_check(const char *p, uint32_t max)
+{
+	uint32_t n = strnlen(p, max);
+	if (n == max)
+		return max >= FS_PATH_MAX ? -ENAMETOOLONG : -EINVAL;
+	return n ? 0 : -ENOENT; /* as Linux's symlink(2) for "" */
+}
+
 /* Copies the grant's path(s) into pathbuf and checks them. npaths 2: two
- * strings one after the other, as FS_RENAME and FS_LINK send. *second
- * points to the second. */
+ * strings one after the other, as FS_RENAME, FS_LINK and FS_SYMLINK send
+ * (the first a link's target for FS_SYMLINK). *second points to the
+ * second. */
 static int get_paths(const struct msg *m, int npaths, const char **second)
 {
 	uint32_t max = (uint32_t)npaths * FS_PATH_MAX, len = m->grant.len;
@@ -86,7 +97,8 @@ static int get_paths(const struct msg *m, int npaths, const char **second)
 		return r;
 	pathbuf[len] = 0;
 	uint32_t lim = m->grant.len < FS_PATH_MAX ? m->grant.len : FS_PATH_MAX;
-	if ((r = path_check(pathbuf, lim)) < 0 || npaths == 1)
+	r = m->type == FS_SYMLINK ? target_check(pathbuf, lim) : path_check(pathbuf, lim);
+	if (r < 0 || npaths == 1)
 		return r;
 	uint32_t first = strlen(pathbuf) + 1;
 	if (first >= len)
@@ -239,6 +251,8 @@ static int may_change(int type)
 	case FS_SEEK:
 	case FS_STAT:
 	case FS_FSTAT:
+	case FS_LSTAT:
+	case FS_READLINK:
 	case FS_READDIR:
 	case FS_STATFS:
 	case FS_SYNC:
@@ -248,10 +262,37 @@ static int may_change(int type)
 	return 1;
 }
 
+/* FS_READLINK: the grant holds the path and then gets the target. */
+static int do_readlink(struct msg *m)
+{
+	static char link[FS_PATH_MAX];
+	struct inode *ip;
+	int r = get_paths(m, 1, NULL);
+	if (r < 0 || (r = namei_nofollow(pathbuf, &ip)) < 0)
+		return r;
+	r = (ip->d.i_mode & S_IFMT) == S_IFLNK ? symlink_read(ip, link, sizeof(link)) : -EINVAL;
+	iput(ip);
+	if (r < 0)
+		return r;
+	uint32_t n = (uint32_t)r < m->grant.len ? (uint32_t)r : m->grant.len;
+	return (r = grant_write(m, 0, link, n)) < 0 ? r : (int)n;
+}
+
+static int do_stat(struct msg *m, int follow)
+{
+	struct inode *ip;
+	int r = get_paths(m, 1, NULL);
+	if (r < 0 || (r = follow ? namei(pathbuf, &ip) : namei_nofollow(pathbuf, &ip)) < 0)
+		return r;
+	put_stat(m, ip);
+	iput(ip);
+	return 0;
+}
+
 static int do_path_op(struct msg *m)
 {
 	const char *to = NULL;
-	int two = m->type == FS_RENAME || m->type == FS_LINK;
+	int two = m->type == FS_RENAME || m->type == FS_LINK || m->type == FS_SYMLINK;
 	int r = get_paths(m, two ? 2 : 1, &to);
 	if (r < 0)
 		return r;
@@ -264,6 +305,8 @@ static int do_path_op(struct msg *m)
 		return op_unlink(pathbuf);
 	case FS_RENAME:
 		return op_rename(pathbuf, to);
+	case FS_SYMLINK:
+		return op_symlink(pathbuf, to);
 	default:
 		return op_link(pathbuf, to);
 	}
@@ -272,8 +315,6 @@ static int do_path_op(struct msg *m)
 static int dispatch(struct msg *m)
 {
 	struct handle *h = NULL;
-	struct inode *ip;
-	int r;
 	switch (m->type) {
 	case FS_CLOSE:
 	case FS_READ:
@@ -309,11 +350,11 @@ static int dispatch(struct msg *m)
 		put_stat(m, h->ip);
 		return 0;
 	case FS_STAT:
-		if ((r = get_paths(m, 1, NULL)) < 0 || (r = namei(pathbuf, &ip)) < 0)
-			return r;
-		put_stat(m, ip);
-		iput(ip);
-		return 0;
+		return do_stat(m, 1);
+	case FS_LSTAT:
+		return do_stat(m, 0);
+	case FS_READLINK:
+		return do_readlink(m);
 	case FS_STATFS: {
 		struct fs_statfs st = {fs.bs, fs.blocks, fs.free_blocks, fs.inodes, fs.free_inodes};
 		memcpy(m->w, &st, sizeof(st));
@@ -324,6 +365,7 @@ static int dispatch(struct msg *m)
 	case FS_UNLINK:
 	case FS_RENAME:
 	case FS_LINK:
+	case FS_SYMLINK:
 		return do_path_op(m);
 	}
 	return -ENOSYS;

@@ -92,6 +92,10 @@ int t_read(int h, void *buf, uint32_t n);
 int t_write(int h, const void *buf, uint32_t n);
 int t_seek(int h, int32_t off, int whence);
 int t_stat(const char *path, struct fs_stat *st);
+int t_lstat(const char *path, struct fs_stat *st);
+int t_symlink(const char *target, const char *path);
+/* The target, not NUL-terminated: its length (at most size), or -errno. */
+int t_readlink(const char *path, char *buf, uint32_t size);
 int t_fstat(int h, struct fs_stat *st);
 int t_readdir(int h, struct fs_dirent *ent);
 int t_mkdir(const char *path);

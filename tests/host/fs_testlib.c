@@ -201,6 +201,34 @@ int t_stat(const char *path, struct fs_stat *st)
 	return r;
 }
 
+int t_lstat(const char *path, struct fs_stat *st)
+{
+	struct msg m = {.type = FS_LSTAT};
+	int r = fs_req(&m, (void *)path, (uint32_t)strlen(path) + 1, GRANT_READ);
+	if (r == 0)
+		memcpy(st, m.w, sizeof(*st));
+	return r;
+}
+
+int t_symlink(const char *target, const char *path)
+{
+	return two_paths(FS_SYMLINK, target, path);
+}
+
+int t_readlink(const char *path, char *buf, uint32_t size)
+{
+	/* One grant, read for the path, then written with the target. */
+	uint32_t len = (uint32_t)strlen(path) + 1;
+	char *g = malloc(len > size ? len : size);
+	memcpy(g, path, len);
+	struct msg m = {.type = FS_READLINK};
+	int r = fs_req(&m, g, len > size ? len : size, GRANT_READ | GRANT_WRITE);
+	if (r > 0)
+		memcpy(buf, g, (size_t)r);
+	free(g);
+	return r;
+}
+
 int t_fstat(int h, struct fs_stat *st)
 {
 	struct msg m = {.type = FS_FSTAT};

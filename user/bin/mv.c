@@ -38,7 +38,7 @@ int main(int argc, char **argv)
 		if (r < 0) {
 			/* Blame the source if it is not there; else either may be
 			 * at fault (an immutable source, a full target directory). */
-			if (stat(argv[i], &st) < 0)
+			if (lstat(argv[i], &st) < 0)
 				dprintf(STDERR_FILENO, "mv: %s: %s\n", argv[i], strerror(r));
 			else
 				dprintf(STDERR_FILENO, "mv: %s to %s: %s\n", argv[i], to,

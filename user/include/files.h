@@ -40,6 +40,15 @@ int lseek(int fd, int32_t offset, int whence);
 int ftruncate(int fd, uint32_t length);
 int fstat(int fd, struct fs_stat *st);
 int stat(const char *path, struct fs_stat *st);
+/* stat, but a symbolic link named last is reported itself, not followed
+ * (every other call follows links: open, stat, chdir, spawn...). */
+int lstat(const char *path, struct fs_stat *st);
+/* Makes a symbolic link at link_path holding target, as given: a relative
+ * target is read from the link's directory. */
+int symlink(const char *target, const char *link_path);
+/* A link's target: its length (at most size); buf is NUL-terminated if
+ * there is room. -EINVAL if path is not a link. */
+int readlink(const char *path, char *buf, size_t size);
 
 int mkdir(const char *path);
 int rmdir(const char *path);  /* -ENOTEMPTY unless empty */

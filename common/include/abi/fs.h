@@ -38,6 +38,12 @@
  * clean, as at an unmount (poweroff sends it last). The file system stays
  * usable: the next request that may change it marks it not clean again. */
 #define FS_UNMOUNT 17
+/* Symbolic links. Paths are followed through links everywhere, and a final
+ * link too by FS_OPEN and FS_STAT; FS_LSTAT, FS_UNLINK, FS_RENAME and the
+ * existing name of FS_LINK see the link itself. */
+#define FS_SYMLINK  18 /* grant R: "target\0new\0", the target as given -> 0 */
+#define FS_LSTAT    19 /* grant R: path -> 0, struct fs_stat of a final link itself */
+#define FS_READLINK 20 /* grant RW: path, then the target (no NUL) -> its length */
 
 /* FS_OPEN flags (Linux values). */
 #define O_RDONLY    0x0
