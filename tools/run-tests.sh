@@ -13,6 +13,8 @@
 #   BOCHS=0                skip the Bochs runs (they are on by default)
 #   HOST=0                 skip the host unit tests
 #   BENCH=0                skip the quick benchmark run and its check
+#   POWERLOSS=0            skip the power-loss trials (tools/powerloss.py)
+#   POWERLOSS_TRIALS=5     power cuts per kernel (make powerloss runs more)
 #   MEASURE="bench_null bench_ipc"  benchmarks guest-test.py runs under -icount
 #                          (MEASURE= for none)
 #   GUEST_TEST_ARGS=...    extra options for guest-test.py, e.g.
@@ -164,6 +166,21 @@ if [ -f tests/guest/baddisk.txt ]; then
 				--qemu-args "-drive file=$tmp/bad.img,format=raw,if=ide,index=0,media=disk"
 		done
 	done
+fi
+
+# Power cuts: the guest writes and syncs, QEMU is killed after a sync point,
+# and every synced byte must still be on the disk (tools/powerloss.py; one
+# more run per kernel ends with a clean poweroff, which must leave the disk
+# clean).
+if [ "${POWERLOSS:-1}" != 0 ] && [ -n "$DISK" ] && [ -f "$DISK" ]; then
+	kernel_args=
+	for k in $KERNELS; do
+		kernel_args="$kernel_args --kernel $k"
+	done
+	# $kernel_args is an option list: split on purpose.
+	# shellcheck disable=SC2086
+	run "powerloss" python3 tools/powerloss.py $kernel_args --disk "$DISK" \
+		--trials "${POWERLOSS_TRIALS:-5}"
 fi
 
 # What runs in ring 0, counted from the build (make tcb), and checked.
