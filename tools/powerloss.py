@@ -99,7 +99,7 @@ class Trial:
                 "-monitor", "none",
                 "-drive", "file=%s,format=raw,if=ide,index=0,media=disk" % image]
 
-    def parse(self, line, now):
+    def parse(self, line):
         """One line of the guest's output. Returns the phase a SYNCED line
         completes, or None."""
         m = SYNC_RE.match(line)
@@ -154,7 +154,7 @@ class Trial:
                 lines = text.split("\n")
                 partial = lines.pop()
                 for line in lines:
-                    k = self.parse(line.strip(), time.monotonic())
+                    k = self.parse(line.strip())
                     if self.error:
                         return False
                     if k is not None:
