@@ -63,7 +63,7 @@ KERNEL_COMP_OBJS := $(patsubst %,$(CB)/%.o,$(KERNEL_COMPS))
 
 .DEFAULT_GOAL := iso
 .PHONY: all iso kernel run qemu-gdb gdb bochs test host-tests guest-tests help clean \
-	distclean deps tcb disk disk-update
+	distclean deps tcb disk disk-update powerloss
 
 # The two presets, and the hybrid of config.mk's PLACE.
 all:
@@ -258,6 +258,14 @@ test: $(DEPS_STAMP)
 guest-tests: iso disk-update
 	$(Q)HOST=0 BOCHS=0 BENCH=0 KERNELS=$(VARIANT) DISK=$(DISK) sh tools/run-tests.sh
 
+# Power cuts in the middle of a workload that syncs, on both kernels: every
+# synced byte must survive (tools/powerloss.py). make test runs 5 a kernel.
+TRIALS ?= 20
+powerloss: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory disk-update
+	$(Q)python3 tools/powerloss.py --disk $(DISK) --trials $(TRIALS)
+
 # Lines of C and assembly that run in ring 0, per kernel, by folder; read
 # from the linked images' debug information, not from a list.
 tcb: all
@@ -281,6 +289,7 @@ help:
 	@echo "make test         host unit tests + guest tests of both kernels"
 	@echo "make host-tests   only the cmocka host tests"
 	@echo "make guest-tests  only the guest tests of \$$KERNEL"
+	@echo "make powerloss [TRIALS=n]  power cuts during a workload, both kernels"
 	@echo "make qemu-gdb     QEMU halted, waiting for GDB; then make gdb"
 	@echo "make bochs        boot the ISO in Bochs"
 	@echo "make disk         a fresh disk image (build/disk.img); files on the old one are lost"

@@ -172,6 +172,19 @@ static int flush_run(struct buf *b)
 	return 0;
 }
 
+int bwrite(struct buf *b)
+{
+	if (disk_io(ATA_WRITE, b->blk * spb, spb, b->data) < 0) {
+		comp_log("fs: writing block %u failed\n", (unsigned)b->blk);
+		return -EIO;
+	}
+	if (b->dirty) {
+		b->dirty = 0;
+		ndirty--;
+	}
+	return 0;
+}
+
 /* A buffer to reuse: the least recently used one nobody holds, written
  * back first if dirty. It leaves the hash; the caller files it again. */
 static struct buf *get_free(void)

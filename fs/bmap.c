@@ -224,6 +224,8 @@ int itruncate(struct inode *ip, uint32_t size)
 		}
 	}
 	ip->d.i_size = size;
+	if (is_reg(ip))
+		ip->d.i_dir_acl = 0; /* i_size_high: size is 32-bit here */
 	if (!size)
 		ip->goal = 0;
 	return t.err;

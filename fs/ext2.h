@@ -133,9 +133,11 @@ _Static_assert(sizeof(struct ext2_inode) == EXT2_GOOD_OLD_INODE_SIZE, "ext2 inod
 /* Reserved inode numbers ("Defined Reserved Inodes"). */
 #define EXT2_ROOT_INO 2
 
-/* i_flags */
-#define EXT2_INDEX_FL   0x00001000 /* hash-indexed directory (dir_index) */
-#define EXT4_EXTENTS_FL 0x00080000 /* i_block is an extent tree: not ext2 */
+/* i_flags ("i_flags" in the spec; set on the host with chattr +i, +a) */
+#define EXT2_IMMUTABLE_FL 0x00000010 /* no change at all, nor a new name or link */
+#define EXT2_APPEND_FL    0x00000020 /* a file: writes only at its end; a directory: no removal */
+#define EXT2_INDEX_FL     0x00001000 /* hash-indexed directory (dir_index) */
+#define EXT4_EXTENTS_FL   0x00080000 /* i_block is an extent tree: not ext2 */
 
 /* Large inodes: the 16-bit i_extra_isize right after the 128 base bytes
  * says how much of the extra space is in use (Linux writes 32). */

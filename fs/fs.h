@@ -12,7 +12,7 @@
  *   dir.c     directory entries: lookup, add, remove, iterate
  *   namei.c   path names
  *   ops.c     create, mkdir, rmdir, unlink, rename, link
- *   server.c  the component: open handles and the SVC_FS protocol */
+ *   service.c the component: open handles and the SVC_FS protocol */
 #ifndef FS_FS_H
 #define FS_FS_H
 
@@ -46,6 +46,7 @@ void bcache_init(uint32_t block_size, uint32_t nblocks);
 struct buf *bread(uint32_t blk);     /* pinned, contents read; NULL: I/O error or bad block */
 struct buf *bget_zero(uint32_t blk); /* pinned, zero-filled, dirty: a block just allocated */
 void bdirty(struct buf *b);
+int bwrite(struct buf *b); /* writes b to the disk now, whether dirty or not */
 void brelse(struct buf *b);
 int bcache_cached(uint32_t blk);
 /* Reads the uncached blocks [blk, blk+n) in one disk request (the caller
@@ -73,6 +74,9 @@ struct fs_info {
 	uint32_t free_blocks, free_inodes; /* always the sums of the groups' counts */
 	int filetype;                      /* directory entries carry a file type */
 	int dir_index;                     /* hashed directories may exist */
+	uint16_t mount_state;   /* s_state found at mount, | EXT2_ERROR_FS once one is met */
+	uint8_t sb_clean;       /* the disk says EXT2_VALID_FS (after fs_unmount) */
+	uint8_t errors_unsaved; /* EXT2_ERROR_FS is not on the disk yet */
 };
 extern struct fs_info fs;
 
@@ -81,9 +85,15 @@ uint32_t fs_now(void); /* seconds for i_mtime: no RTC, so a fixed epoch plus upt
 /* A group descriptor, pinned in its buffer; checked again at every use,
  * because a corrupt file could have overwritten it since the mount. */
 struct ext2_group_desc *gd_get(uint32_t g, struct buf **bp);
-int fs_sync(void);                             /* superblock counts, then every dirty block */
-void fs_corrupt(const char *what, uint32_t n); /* logs; the caller returns -EIO */
-int fs_block_ok(uint32_t blk);                 /* inside the data area */
+int fs_sync(void); /* superblock counts, then every dirty block; the volume stays not clean */
+/* fs_sync, then the volume marked clean on the disk, as at an unmount;
+ * it stays usable, and fs_changing() marks it not clean again. */
+int fs_unmount(void);
+int fs_changing(void);     /* before a request that may change the volume */
+void fs_save_errors(void); /* after a request: EXT2_ERROR_FS to the disk if just set */
+/* Logs and marks the volume as having errors; the caller returns -EIO. */
+void fs_corrupt(const char *what, uint32_t n);
+int fs_block_ok(uint32_t blk); /* inside the data area */
 
 /* --- alloc.c ------------------------------------------------------------ */
 
@@ -111,9 +121,10 @@ int iupdate(struct inode *ip);             /* writes d back into the inode table
 void idup(struct inode *ip);
 uint32_t icache_refs(void); /* references held: one per open handle between requests */
 int inode_new(struct inode *dir, uint16_t mode, struct inode **ip);
-void inode_touch(struct inode *ip);           /* mtime = ctime = now */
-int inode_has_blocks(const struct inode *ip); /* i_block holds block numbers */
-uint32_t inode_size(const struct inode *ip);
+void inode_touch(struct inode *ip);            /* mtime = ctime = now */
+int inode_has_blocks(const struct inode *ip);  /* i_block holds block numbers */
+uint32_t inode_size(const struct inode *ip);   /* the low 32 bits: all an open file has */
+uint64_t inode_size64(const struct inode *ip); /* with a regular file's i_size_high */
 
 static inline int is_dir(const struct inode *ip)
 {
@@ -165,10 +176,21 @@ struct path_last { /* the final component of a path */
 	int slash;    /* followed by '/': must be a directory */
 };
 
-int path_check(const char *p, uint32_t max); /* NUL within max, absolute, names short */
-int namei(const char *path, struct inode **ip);
-int namei_parent(const char *path, struct inode **dp, struct path_last *last);
+#define NAMEI_SLOTS 2 /* paths one request may carry (rename's two): see namei.c */
+
+int path_check(const char *p, uint32_t max);             /* NUL within max, absolute, names short */
+int namei(const char *path, struct inode **ip);          /* a final link is followed */
+int namei_nofollow(const char *path, struct inode **ip); /* a final link is the inode */
+/* The directory that holds path's last component, and its name (which
+ * may lie in the slot's buffer until that slot's next lookup). */
+int namei_parent(const char *path, int slot, struct inode **dp, struct path_last *last);
+/* The same (slot 0), and the last component's inode, or *ip NULL if the
+ * directory has no such name; follow: a final link is followed. */
+int namei_last(const char *path, int follow, struct inode **dp, struct path_last *last,
+	       struct inode **ip);
 int name_is_dot(const struct path_last *l); /* "." or ".." */
+/* A symbolic link's target, NUL-terminated, in buf: its length or -errno. */
+int symlink_read(struct inode *ip, char *buf, uint32_t size);
 
 /* --- ops.c -------------------------------------------------------------- */
 
@@ -178,5 +200,6 @@ int op_rmdir(const char *path);
 int op_unlink(const char *path);
 int op_rename(const char *from, const char *to);
 int op_link(const char *from, const char *to);
+int op_symlink(const char *target, const char *path);
 
 #endif

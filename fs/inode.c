@@ -133,6 +133,15 @@ uint32_t inode_size(const struct inode *ip)
 	return ip->d.i_size;
 }
 
+/* "i_dir_acl": in revision 1, the upper 32 bits of a regular file's size
+ * (i_size_high, with the large_file feature); Linux's ext2_iget reads it
+ * so for regular files only. */
+uint64_t inode_size64(const struct inode *ip)
+{
+	uint64_t high = is_reg(ip) ? ip->d.i_dir_acl : 0;
+	return high << 32 | ip->d.i_size;
+}
+
 /* Whether i_block holds block numbers: not for a device (it holds the
  * device number) nor a fast symlink (it holds the target itself: a
  * symlink with no data block besides its attribute block). */

@@ -10,10 +10,42 @@
 
 #define FILE_MODE (S_IFREG | 0644) /* the ABI has no mode argument */
 #define DIR_MODE  (S_IFDIR | 0755)
+#define LINK_MODE (S_IFLNK | 0777) /* as Linux makes them: a link's mode is not used */
 
 static int rw(void)
 {
 	return fs.state == FS_RW ? 0 : -EROFS;
+}
+
+/* The immutable and append-only flags, as Linux's VFS applies the ones
+ * ext2 keeps in i_flags (may_create, may_delete, may_open, vfs_link):
+ * -EPERM, since no permission would allow it. A name may be added to a
+ * directory unless it is immutable; removed (unlink, rmdir, rename away
+ * or over) unless the directory or the inode is immutable or append-only. */
+#define NO_REMOVE (EXT2_IMMUTABLE_FL | EXT2_APPEND_FL)
+
+static int may_create(const struct inode *dp)
+{
+	return dp->d.i_flags & EXT2_IMMUTABLE_FL ? -EPERM : 0;
+}
+
+static int cannot_delete(const struct inode *dp, const struct inode *ip)
+{
+	return !!((dp->d.i_flags | ip->d.i_flags) & NO_REMOVE);
+}
+
+/* Opening ip with flags: an immutable file cannot be written or
+ * truncated; an append-only one written only with O_APPEND, never
+ * truncated. */
+static int may_open(const struct inode *ip, uint32_t flags)
+{
+	int writing = (flags & O_ACCMODE) != O_RDONLY;
+	if (ip->d.i_flags & EXT2_IMMUTABLE_FL && (writing || (flags & O_TRUNC)))
+		return -EPERM;
+	if (ip->d.i_flags & EXT2_APPEND_FL &&
+	    ((writing && !(flags & O_APPEND)) || (flags & O_TRUNC)))
+		return -EPERM;
+	return 0;
 }
 
 /* The last component's entry in dp: its inode, referenced. */
@@ -55,24 +87,24 @@ int op_open(const char *path, uint32_t flags, struct inode **out)
 {
 	uint32_t acc = flags & O_ACCMODE;
 	int writing = acc != O_RDONLY, r;
+	int excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
 	struct inode *dp, *ip = NULL;
 	struct path_last l;
 	if (acc == O_ACCMODE)
 		return -EINVAL;
 	if ((writing || (flags & (O_CREAT | O_TRUNC))) && (r = rw()) < 0)
 		return r;
-	if ((r = namei_parent(path, &dp, &l)) < 0)
+	/* A final link is followed, so that O_CREAT through a dangling one
+	 * makes its target, as on Linux; but not with O_EXCL, which POSIX
+	 * says fails on any link. */
+	if ((r = namei_last(path, !excl, &dp, &l, &ip)) < 0)
 		return r;
-	if (!l.len || (l.len == 1 && l.name[0] == '.')) {
-		ip = dp;
-		idup(ip);
-	} else {
-		r = lookup_last(dp, &l, &ip, NULL);
-		if (r == 0 && (flags & O_CREAT) && (flags & O_EXCL))
-			r = -EEXIST;
-		else if (r == -ENOENT && (flags & O_CREAT))
-			r = l.slash ? -EISDIR : create_file(dp, &l, &ip);
-	}
+	if (ip && excl)
+		r = -EEXIST;
+	else if (!ip && !(flags & O_CREAT))
+		r = -ENOENT;
+	else if (!ip && !(r = may_create(dp)))
+		r = l.slash ? -EISDIR : create_file(dp, &l, &ip);
 	iput(dp);
 	if (r == 0) {
 		uint16_t t = ip->d.i_mode & S_IFMT;
@@ -80,12 +112,12 @@ int op_open(const char *path, uint32_t flags, struct inode **out)
 			r = -EISDIR;
 		else if (t != S_IFDIR && ((flags & O_DIRECTORY) || l.slash))
 			r = -ENOTDIR;
-		else if (t == S_IFLNK)
-			r = -ELOOP; /* links are not followed: as O_NOFOLLOW */
 		else if (t != S_IFDIR && t != S_IFREG)
 			r = -EINVAL; /* no device files here */
-		else if (t == S_IFREG && ip->d.i_dir_acl)
-			r = -EFBIG; /* over 4 GiB (i_size_high) */
+		else if (t == S_IFREG && inode_size64(ip) > FS_MAX_FILE)
+			r = -EFBIG; /* offsets are int32: not all of it could be reached */
+		else
+			r = may_open(ip, flags);
 	}
 	if (r == 0 && (flags & O_TRUNC) && writing && ip->d.i_size) {
 		r = itruncate(ip, 0);
@@ -105,9 +137,10 @@ int op_mkdir(const char *path)
 	struct inode *dp, *ip;
 	struct path_last l;
 	int r = rw();
-	if (r < 0 || (r = namei_parent(path, &dp, &l)) < 0)
+	if (r < 0 || (r = namei_parent(path, 0, &dp, &l)) < 0)
 		return r;
-	if ((r = name_free(dp, &l)) == 0 && dp->d.i_links_count >= EXT2_LINK_MAX)
+	if ((r = name_free(dp, &l)) == 0 && (r = may_create(dp)) == 0 &&
+	    dp->d.i_links_count >= EXT2_LINK_MAX)
 		r = -EMLINK;
 	if (r == 0 && (r = inode_new(dp, DIR_MODE, &ip)) == 0) {
 		ip->d.i_links_count = 2; /* its name and its "." */
@@ -135,7 +168,7 @@ static int remove_name(const char *path, int dir)
 	struct path_last l;
 	struct dir_slot slot;
 	int r = rw();
-	if (r < 0 || (r = namei_parent(path, &dp, &l)) < 0)
+	if (r < 0 || (r = namei_parent(path, 0, &dp, &l)) < 0)
 		return r;
 	if (!dir && (!l.len || name_is_dot(&l)))
 		r = -EISDIR;
@@ -146,7 +179,9 @@ static int remove_name(const char *path, int dir)
 	else if (name_is_dot(&l))
 		r = -ENOTEMPTY;
 	else if ((r = lookup_last(dp, &l, &ip, &slot)) == 0) {
-		if (is_dir(ip) != dir)
+		if (cannot_delete(dp, ip))
+			r = -EPERM;
+		else if (is_dir(ip) != dir)
 			r = dir ? -ENOTDIR : -EISDIR;
 		else if (!dir && l.slash)
 			r = -ENOTDIR;
@@ -188,14 +223,17 @@ int op_link(const char *from, const char *to)
 	struct inode *ip, *dp;
 	struct path_last l;
 	int r = rw();
-	if (r < 0 || (r = namei(from, &ip)) < 0)
+	/* As Linux's link(2): a link named last is linked, not its target. */
+	if (r < 0 || (r = namei_nofollow(from, &ip)) < 0)
 		return r;
 	if (is_dir(ip))
 		r = -EPERM; /* no hard links to directories: they would make loops */
+	else if (ip->d.i_flags & NO_REMOVE)
+		r = -EPERM; /* as Linux's vfs_link: a new name is a change too */
 	else if (ip->d.i_links_count >= EXT2_LINK_MAX)
 		r = -EMLINK;
-	else if ((r = namei_parent(to, &dp, &l)) == 0) {
-		if ((r = name_free(dp, &l)) == 0)
+	else if ((r = namei_parent(to, 1, &dp, &l)) == 0) {
+		if ((r = name_free(dp, &l)) == 0 && (r = may_create(dp)) == 0)
 			r = l.slash ? -ENOENT : dir_add(dp, l.name, l.len, ip->ino, ip->d.i_mode);
 		if (r == 0) {
 			ip->d.i_links_count++;
@@ -205,6 +243,46 @@ int op_link(const char *from, const char *to)
 		iput(dp);
 	}
 	iput(ip);
+	return r;
+}
+
+/* A symbolic link at path holding target, as Linux's ext2_symlink makes
+ * one: a fast link (the target in i_block, no block) if the target and its
+ * NUL fit the 60 bytes there, else a slow one (the target in one data
+ * block, which bget_zero leaves NUL-padded, as e2fsck checks). */
+int op_symlink(const char *target, const char *path)
+{
+	struct inode *dp, *ip;
+	struct path_last l;
+	uint32_t len = strlen(target), p;
+	int r = rw();
+	if (r < 0 || (r = namei_parent(path, 0, &dp, &l)) < 0)
+		return r;
+	if ((r = name_free(dp, &l)) == 0 && (r = may_create(dp)) == 0 && l.slash)
+		r = -ENOENT;
+	if (r == 0 && len >= fs.bs)
+		r = -ENAMETOOLONG;
+	if (r == 0 && (r = inode_new(dp, LINK_MODE, &ip)) == 0) {
+		if (len < sizeof(ip->d.i_block)) {
+			memcpy(ip->d.i_block, target, len);
+		} else if ((r = bmap(ip, 0, 1, &p)) == 0) {
+			struct buf *b = bread(p);
+			if (b) {
+				memcpy(b->data, target, len);
+				bdirty(b);
+				brelse(b);
+			} else {
+				r = -EIO;
+			}
+		}
+		ip->d.i_size = len;
+		if (r == 0 && (r = iupdate(ip)) == 0)
+			r = dir_add(dp, l.name, l.len, ip->ino, LINK_MODE);
+		if (r < 0)
+			ip->d.i_links_count = 0; /* iput frees it, and its block */
+		iput(ip);
+	}
+	iput(dp);
 	return r;
 }
 
@@ -247,8 +325,14 @@ static int do_rename(struct inode *sdp, const struct path_last *sl, struct inode
 	r = dir_lookup(ddp, dl->name, dl->len, &ino, &ds);
 	if (r == 0 && ino == src->ino)
 		return 0; /* two names of one file: nothing to do (POSIX) */
+	if (r != 0 && r != -ENOENT)
+		return r;
+	if (cannot_delete(sdp, src))
+		return -EPERM; /* its old name would go */
 	if (r == 0 && (r = iget(ino, &dst)) == 0) {
-		if (sdir && !is_dir(dst))
+		if (cannot_delete(ddp, dst))
+			r = -EPERM; /* the name it replaces would go */
+		else if (sdir && !is_dir(dst))
 			r = -ENOTDIR;
 		else if (!sdir && is_dir(dst))
 			r = -EISDIR;
@@ -268,6 +352,8 @@ static int do_rename(struct inode *sdp, const struct path_last *sl, struct inode
 			iupdate(dst);
 		}
 	} else if (r == -ENOENT) {
+		if ((r = may_create(ddp)) < 0)
+			return r;
 		if (sdir && sdp != ddp && ddp->d.i_links_count >= EXT2_LINK_MAX)
 			r = -EMLINK;
 		else
@@ -299,7 +385,7 @@ int op_rename(const char *from, const char *to)
 	struct inode *sdp, *ddp, *src;
 	struct path_last sl, dl;
 	int r = rw();
-	if (r < 0 || (r = namei_parent(from, &sdp, &sl)) < 0)
+	if (r < 0 || (r = namei_parent(from, 0, &sdp, &sl)) < 0)
 		return r;
 	if (!sl.len)
 		r = -EBUSY;
@@ -308,7 +394,7 @@ int op_rename(const char *from, const char *to)
 	else if ((r = lookup_last(sdp, &sl, &src, NULL)) == 0) {
 		if (sl.slash && !is_dir(src))
 			r = -ENOTDIR;
-		else if ((r = namei_parent(to, &ddp, &dl)) == 0) {
+		else if ((r = namei_parent(to, 1, &ddp, &dl)) == 0) {
 			if (!dl.len)
 				r = -EBUSY;
 			else if (name_is_dot(&dl))

@@ -20,6 +20,13 @@ uint32_t fs_now(void)
 void fs_corrupt(const char *what, uint32_t n)
 {
 	comp_log("fs: corrupt file system: %s %u\n", what, (unsigned)n);
+	/* As Linux's ext2_error(): the volume is marked as having errors,
+	 * on the disk too (fs_save_errors, when the request ends), so that
+	 * e2fsck -p checks it even after a clean unmount. */
+	if (fs.state == FS_RW && !(fs.mount_state & EXT2_ERROR_FS)) {
+		fs.mount_state |= EXT2_ERROR_FS;
+		fs.errors_unsaved = 1;
+	}
 }
 
 int fs_block_ok(uint32_t blk)
@@ -32,6 +39,57 @@ static int refuse(const char *why, uint32_t n)
 	comp_log("fs: refusing to mount the disk: %s (%u)\n", why, (unsigned)n);
 	fs.state = FS_REFUSED;
 	return -EIO;
+}
+
+/* Feature bits by the names e2fsprogs gives them (mke2fs -O, tune2fs -O,
+ * dumpe2fs), indexed by bit number, so that a refusal says what to turn
+ * off. The bits are those of the ext2 documentation's "s_feature_incompat"
+ * and "s_feature_ro_compat" tables, with their later ext4 additions. */
+static const char *const incompat_names[32] = {
+	"compression",
+	"filetype",
+	"needs_recovery",
+	"journal_dev",
+	"meta_bg",
+	NULL,
+	"extent",
+	"64bit",
+	"mmp",
+	"flex_bg",
+	"ea_inode",
+	NULL,
+	"dirdata",
+	"metadata_csum_seed",
+	"large_dir",
+	"inline_data",
+	"encrypt",
+	"casefold",
+};
+static const char *const ro_compat_names[32] = {
+	"sparse_super",  "large_file",     NULL,        "huge_file", "uninit_bg",
+	"dir_nlink",     "extra_isize",    NULL,        "quota",     "bigalloc",
+	"metadata_csum", "replica",        "read-only", "project",   "shared_blocks",
+	"verity",        "orphan_present",
+};
+
+/* "extent 64bit flex_bg": the names of the bits set, in hex if unknown. */
+static const char *feature_list(uint32_t bits, const char *const names[32])
+{
+	static char buf[256];
+	uint32_t len = 0;
+	buf[0] = 0;
+	for (uint32_t i = 0; i < 32 && len < sizeof(buf); i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		const char *sep = len ? " " : "";
+		if (names[i])
+			len += (uint32_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", sep,
+						  names[i]);
+		else
+			len += (uint32_t)snprintf(buf + len, sizeof(buf) - len, "%s%#x", sep,
+						  (unsigned)(1u << i));
+	}
+	return buf;
 }
 
 static uint32_t log2u(uint32_t x)
@@ -87,8 +145,12 @@ static int check_super(const struct ext2_super *sb, uint32_t disk_sectors)
 	if (sb->s_log_block_size > EXT2_MAX_BLOCK_LOG - EXT2_MIN_BLOCK_LOG)
 		return refuse("block size too large; log", sb->s_log_block_size);
 	uint32_t incompat = sb->s_feature_incompat & ~EXT2_INCOMPAT_SUPPORTED;
-	if (incompat)
-		return refuse("unsupported incompatible features", incompat);
+	if (incompat) {
+		comp_log("fs: refusing to mount the disk: unsupported incompatible features: %s\n",
+			 feature_list(incompat, incompat_names));
+		fs.state = FS_REFUSED;
+		return -EIO;
+	}
 
 	fs.bs = 1024u << sb->s_log_block_size;
 	fs.bs_shift = log2u(fs.bs);
@@ -154,6 +216,51 @@ static int check_groups(void)
 	return 0;
 }
 
+/* "s_state" says whether the volume was cleanly unmounted (EXT2_VALID_FS)
+ * and whether errors were found (EXT2_ERROR_FS); e2fsck -p skips a volume
+ * that says VALID_FS and not ERROR_FS. Linux's ext2 clears VALID_FS on the
+ * disk at a read-write mount (ext2_setup_super, ext2_sync_fs) and writes
+ * back the state it found, plus any error, at the unmount (ext2_put_super):
+ * so a volume that was not clean when mounted stays so until e2fsck, and a
+ * stop without an unmount leaves it not clean. This code does the same. */
+#define DFL_MAX_MNT_COUNT 20 /* Linux's EXT2_DFL_MAX_MNT_COUNT, for a volume with 0 */
+
+/* Writes the superblock now: its state as it should be on the disk (see
+ * above), the free counts, and, when mounting, one more mount. */
+static int sb_write(int mounting)
+{
+	struct buf *b = bread(EXT2_SB_OFFSET >> fs.bs_shift);
+	if (!b)
+		return -EIO;
+	struct ext2_super *sb = (struct ext2_super *)(b->data + (EXT2_SB_OFFSET & (fs.bs - 1)));
+	if (mounting) {
+		if (!sb->s_max_mnt_count)
+			sb->s_max_mnt_count = DFL_MAX_MNT_COUNT;
+		sb->s_mnt_count++;
+	}
+	sb->s_state = fs.sb_clean ? fs.mount_state : fs.mount_state & ~EXT2_VALID_FS;
+	sb->s_free_blocks_count = fs.free_blocks;
+	sb->s_free_inodes_count = fs.free_inodes;
+	sb->s_wtime = fs_now(); /* the fake clock of fs_now; s_mtime is left alone */
+	int r = bwrite(b);
+	brelse(b);
+	return r;
+}
+
+/* What Linux's ext2_setup_super says at a mount that needs a check (there
+ * is no clock, so s_checkinterval is not looked at). */
+static void mount_warnings(const struct ext2_super *sb)
+{
+	if (!(sb->s_state & EXT2_VALID_FS))
+		comp_log("fs: warning: mounting a file system that was not cleanly unmounted; "
+			 "run e2fsck\n");
+	else if (sb->s_state & EXT2_ERROR_FS)
+		comp_log("fs: warning: mounting a file system with errors; run e2fsck\n");
+	else if ((int16_t)sb->s_max_mnt_count >= 0 && sb->s_mnt_count >= sb->s_max_mnt_count)
+		comp_log("fs: warning: maximal mount count reached (%u); run e2fsck\n",
+			 (unsigned)sb->s_mnt_count);
+}
+
 int fs_mount(void)
 {
 	static uint8_t sbbuf[EXT2_SB_SIZE] __attribute__((aligned(4)));
@@ -183,6 +290,7 @@ int fs_mount(void)
 		return r;
 
 	uint32_t ro = sb->s_feature_ro_compat & ~EXT2_RO_COMPAT_SUPPORTED;
+	fs.mount_state = sb->s_state;
 	fs.state = ro ? FS_RO : FS_RW;
 	struct inode *root;
 	if (iget(EXT2_ROOT_INO, &root) < 0)
@@ -192,13 +300,43 @@ int fs_mount(void)
 	if (!root_dir)
 		return refuse("the root inode is not a directory", EXT2_ROOT_INO);
 	if (ro)
-		comp_log("fs: read-only: unsupported read-only features %#x\n", (unsigned)ro);
-	if (sb->s_state & EXT2_ERROR_FS)
-		comp_log("fs: warning: the file system has errors; run e2fsck\n");
+		comp_log("fs: read-only: unsupported read-only features: %s\n",
+			 feature_list(ro, ro_compat_names));
+	mount_warnings(sb);
+	if (!ro && sb_write(1) < 0)
+		comp_log("fs: warning: cannot mark the file system as mounted\n");
 	comp_log("fs: mounted ext2, %u blocks of %u bytes, %u inodes, %u groups%s\n",
 		 (unsigned)fs.blocks, (unsigned)fs.bs, (unsigned)fs.inodes, (unsigned)fs.ngroups,
 		 ro ? ", read-only" : "");
 	return 0;
+}
+
+int fs_unmount(void)
+{
+	if (fs.state != FS_RW)
+		return 0;
+	int r = fs_sync();
+	if (r < 0 || fs.sb_clean) /* nothing changed since the last unmount */
+		return r;
+	fs.sb_clean = 1;
+	if ((r = sb_write(0)) < 0)
+		fs.sb_clean = 0;
+	return r;
+}
+
+int fs_changing(void)
+{
+	if (fs.state != FS_RW || !fs.sb_clean)
+		return 0;
+	/* Not clean on the disk before anything else changes there. */
+	fs.sb_clean = 0;
+	return sb_write(0);
+}
+
+void fs_save_errors(void)
+{
+	if (fs.state == FS_RW && fs.errors_unsaved && sb_write(0) == 0)
+		fs.errors_unsaved = 0;
 }
 
 int fs_sync(void)

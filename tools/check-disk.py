@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """Check a disk image after the fsstress workload, on the host.
 
-    python3 tools/check-disk.py IMAGE [--manifest /work/MANIFEST]
+    python3 tools/check-disk.py IMAGE [--manifest /work/MANIFEST] [--state STATE]
 
-1. `e2fsck -fn IMAGE` must exit 0: the file system is consistent.
+1. `e2fsck -fn IMAGE` must exit 0: the file system is consistent. With
+   --state, the superblock's state (`dumpe2fs -h`, "Filesystem state")
+   must be STATE too: "clean" after a clean poweroff, which unmounts;
+   "not clean" if the machine stopped without one, or the volume was not
+   clean when mounted (a crash before), or the file service died on the
+   way: e2fsck -p would then check it at boot.
 2. The manifest that user/tests/fsstress.c wrote is read from the image
    with `debugfs -R 'cat PATH'`. Its lines are
 
@@ -67,6 +72,17 @@ def fnv1a32(data):
     return h
 
 
+def fs_state(image):
+    """The "Filesystem state" dumpe2fs -h reports ("clean", "not clean",
+    "clean with errors", ...), or None."""
+    p = subprocess.run(["dumpe2fs", "-h", image], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL)
+    for line in p.stdout.decode("utf-8", "replace").splitlines():
+        if line.startswith("Filesystem state:"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
 def parse_manifest(text):
     """Returns (dirs, files, problems): dirs a list of paths, files a list of
     (path, size, checksum)."""
@@ -106,6 +122,7 @@ def main():
     ap.add_argument("image")
     ap.add_argument("--manifest", default="/work/MANIFEST",
                     help="path of the manifest inside the image (default /work/MANIFEST)")
+    ap.add_argument("--state", help='the state the superblock must say: "clean" or "not clean"')
     args = ap.parse_args()
     c = Checker()
     if not os.path.isfile(args.image):
@@ -117,6 +134,9 @@ def main():
     text = fsck.stdout.decode("utf-8", "replace")
     if not c.result(fsck.returncode == 0, "e2fsck -fn", "exit status %d" % fsck.returncode):
         print("\n".join("    | " + l for l in text.splitlines()))
+    if args.state:
+        state = fs_state(args.image)
+        c.result(state == args.state, "superblock state %r" % state, "expected %r" % args.state)
 
     status, out, err = debugfs(args.image, "cat " + args.manifest)
     if status != 0 or (not out and debugfs_error(err)):

@@ -79,7 +79,9 @@ static int gather(uint32_t uvec, const char **v, char *buf, uint32_t *used)
 
 static int32_t sys_spawn(struct trapframe *tf)
 {
-	char path[FS_PATH_MAX];
+	/* Static, like the argument buffers below: FS_PATH_MAX is too big
+	 * for the 8 KiB kernel stack, and nothing sleeps while it is used. */
+	static char path[FS_PATH_MAX];
 	int r = copy_str_from_user(current->pgdir, path, tf->ebx, sizeof(path));
 	if (r < 0)
 		return r;

@@ -56,14 +56,16 @@ struct host_disk {
 	uint32_t sectors;
 	uint32_t reads, writes; /* ATA requests */
 	uint32_t read_sectors, write_sectors;
-	uint32_t bad_requests; /* out of range, bad grant: an fs bug */
-	uint32_t dead_calls;   /* answer this many calls -EDEADSRCDST */
-	int fail_io;           /* every read/write answers -EIO */
+	uint32_t last_write_lba; /* of the latest ATA_WRITE */
+	uint32_t bad_requests;   /* out of range, bad grant: an fs bug */
+	uint32_t dead_calls;     /* answer this many calls -EDEADSRCDST */
+	int fail_io;             /* every read/write answers -EIO */
 };
 extern struct host_disk disk;
 extern uint32_t host_uptime_ms;
-extern int host_quiet;     /* comp_log says nothing (the fuzzer) */
-extern uint32_t host_logs; /* comp_log calls so far */
+extern int host_quiet;      /* comp_log says nothing (the fuzzer) */
+extern uint32_t host_logs;  /* comp_log calls so far */
+extern char host_log[4096]; /* the latest comp_log lines (set host_log[0] = 0 to forget) */
 
 void host_disk_load(const char *path);            /* the image file into memory */
 void host_disk_save(const char *path);            /* and back */
@@ -90,6 +92,10 @@ int t_read(int h, void *buf, uint32_t n);
 int t_write(int h, const void *buf, uint32_t n);
 int t_seek(int h, int32_t off, int whence);
 int t_stat(const char *path, struct fs_stat *st);
+int t_lstat(const char *path, struct fs_stat *st);
+int t_symlink(const char *target, const char *path);
+/* The target, not NUL-terminated: its length (at most size), or -errno. */
+int t_readlink(const char *path, char *buf, uint32_t size);
 int t_fstat(int h, struct fs_stat *st);
 int t_readdir(int h, struct fs_dirent *ent);
 int t_mkdir(const char *path);
@@ -99,6 +105,7 @@ int t_rename(const char *from, const char *to);
 int t_link(const char *from, const char *to);
 int t_truncate(int h, uint32_t len);
 int t_sync(void);
+int t_unmount(void);
 int t_statfs(struct fs_statfs *st);
 
 /* --- images and e2fsprogs ------------------------------------------------- */

@@ -36,10 +36,10 @@ const char *tmpdir(void)
 
 char *tpath(const char *name)
 {
-	static char ring[8][512];
+	static char ring[8][2048];
 	static int next;
 	char *p = ring[next++ % 8];
-	snprintf(p, 512, "%s/%s", dir, name);
+	snprintf(p, 2048, "%s/%s", dir, name);
 	return p;
 }
 
@@ -166,6 +166,10 @@ int t_sync(void)
 {
 	return handle_req(FS_SYNC, 0, 0, 0);
 }
+int t_unmount(void)
+{
+	return handle_req(FS_UNMOUNT, 0, 0, 0);
+}
 
 int t_read(int h, void *buf, uint32_t n)
 {
@@ -194,6 +198,34 @@ int t_stat(const char *path, struct fs_stat *st)
 	int r = fs_req(&m, (void *)path, (uint32_t)strlen(path) + 1, GRANT_READ);
 	if (r == 0)
 		memcpy(st, m.w, sizeof(*st));
+	return r;
+}
+
+int t_lstat(const char *path, struct fs_stat *st)
+{
+	struct msg m = {.type = FS_LSTAT};
+	int r = fs_req(&m, (void *)path, (uint32_t)strlen(path) + 1, GRANT_READ);
+	if (r == 0)
+		memcpy(st, m.w, sizeof(*st));
+	return r;
+}
+
+int t_symlink(const char *target, const char *path)
+{
+	return two_paths(FS_SYMLINK, target, path);
+}
+
+int t_readlink(const char *path, char *buf, uint32_t size)
+{
+	/* One grant, read for the path, then written with the target. */
+	uint32_t len = (uint32_t)strlen(path) + 1;
+	char *g = malloc(len > size ? len : size);
+	memcpy(g, path, len);
+	struct msg m = {.type = FS_READLINK};
+	int r = fs_req(&m, g, len > size ? len : size, GRANT_READ | GRANT_WRITE);
+	if (r > 0)
+		memcpy(buf, g, (size_t)r);
+	free(g);
 	return r;
 }
 
@@ -274,14 +306,14 @@ void pattern(void *buf, size_t len, uint32_t seed)
 
 void stage_dir(const char *rel)
 {
-	char p[512];
+	char p[2048];
 	snprintf(p, sizeof(p), "%s/stage/%s", dir, rel);
 	CHECK_EQ(run("mkdir -p '%s'", p), 0);
 }
 
 void stage_file(const char *rel, const void *data, size_t len)
 {
-	char p[512];
+	char p[2048];
 	stage_dir("");
 	snprintf(p, sizeof(p), "%s/stage/%s", dir, rel);
 	FILE *f = fopen(p, "wb");

@@ -2,7 +2,8 @@
  * small valid image, changes a few bytes of its metadata (superblock,
  * group descriptors, bitmaps, inode table, directory and indirect blocks),
  * mounts it and works on it: a recursive listing (depth-limited), reading
- * every file, creating, writing, renaming and removing. The fs must not
+ * every file, following, reading and making symbolic links, creating,
+ * writing, renaming and removing. The fs must not
  * crash, hang (an alarm per iteration), touch memory it should not
  * (ASan, UBSan) or send the disk a request outside it.
  *
@@ -94,6 +95,7 @@ static void build(struct image *im, const char *name, const char *opts)
 	add_block_of(im, "/a/b", 0, bs, img);
 	add_block_of(im, "/many", 0, bs, img);
 	add_block_of(im, "/many", 1, bs, img);
+	add_block_of(im, "/slowlink", 0, bs, img); /* a link's target */
 	uint32_t ino = shell_num("debugfs -R 'stat %s' '%s' 2>/dev/null | "
 				 "sed -n 's/^Inode: \\([0-9]*\\).*/\\1/p'",
 				 "/big", img);
@@ -124,7 +126,12 @@ static void stage(void)
 		snprintf(p, sizeof(p), "many/entry-number-%02d", i);
 		stage_file(p, p, strlen(p));
 	}
-	CHECK_EQ(run("ln -s small '%s/stage/link'", tmpdir()), 0);
+	CHECK_EQ(
+		run("cd '%s/stage' && ln -s small link && ln -s a alink && ln -s loopy loopy && "
+		    "ln -s ./././././././././././././././././././././././././././././././././small "
+		    "slowlink",
+		    tmpdir()),
+		0);
 }
 
 static const uint32_t interesting32[] = {0,          1,     2,      11,         12,
@@ -213,7 +220,24 @@ static void work(void)
 		t_truncate(h, 100);
 		t_close(h);
 	}
+	/* symbolic links: followed, read, made and removed */
+	struct fs_stat st;
+	char target[FS_PATH_MAX];
+	t_lstat("/link", &st);
+	t_readlink("/slowlink", target, sizeof(target));
+	t_stat("/slowlink", &st);
+	t_stat("/alink/b/c/three", &st);
+	t_stat("/loopy/x", &st);
 	t_mkdir("/fz");
+	t_symlink("../small", "/fz/fast");
+	t_symlink("/alink/./././././././././././././././././././././././././././b/two", "/fz/slow");
+	h = t_open("/fz/slow", O_RDONLY);
+	if (h >= 0) {
+		t_read(h, data, sizeof(data));
+		t_close(h);
+	}
+	t_unlink("/fz/fast");
+	t_unlink("/fz/slow");
 	t_rename("/fuzz-new", "/fz/moved");
 	t_rename("/a", "/fz/a");
 	t_link("/small", "/fz/small2");

@@ -1,6 +1,6 @@
 /* File service: what it refuses. Disks that are not ext2 (zeros, random
  * bytes), superblocks and group descriptors with one bad field, features
- * it does not support: refused at mount, every request -EIO, no write.
+ * it does not support: refused at mount, every request -ENODEV, no write.
  * Then corruption found later, on a mounted disk (bad directory entries,
  * block pointers outside the disk, a ".." loop): -EIO for that operation
  * and the rest goes on. */
@@ -79,13 +79,14 @@ static void expect_refused(void)
 	struct fs_statfs sf;
 	host_quiet = 1;
 	uint32_t logs = host_logs;
-	CHECK_EQ(t_statfs(&sf), -EIO);
-	CHECK_EQ(t_stat("/", &st), -EIO);
-	CHECK_EQ(t_open("/d/x", O_RDONLY), -EIO);
-	CHECK_EQ(t_open("/new", O_RDWR | O_CREAT), -EIO);
-	CHECK_EQ(t_mkdir("/m"), -EIO);
-	CHECK_EQ(t_sync(), -EIO);
-	CHECK_EQ(t_read(0, &st, 4), -EIO);
+	/* Not -EIO, which would blame the request: there is no file system. */
+	CHECK_EQ(t_statfs(&sf), -ENODEV);
+	CHECK_EQ(t_stat("/", &st), -ENODEV);
+	CHECK_EQ(t_open("/d/x", O_RDONLY), -ENODEV);
+	CHECK_EQ(t_open("/new", O_RDWR | O_CREAT), -ENODEV);
+	CHECK_EQ(t_mkdir("/m"), -ENODEV);
+	CHECK_EQ(t_sync(), -ENODEV);
+	CHECK_EQ(t_read(0, &st, 4), -ENODEV);
 	CHECK_EQ(host_logs, logs); /* said once, at the mount */
 	CHECK_EQ(disk.writes, 0);
 	CHECK_EQ(disk.bad_requests, 0);
@@ -263,6 +264,37 @@ static void test_not_ext2(void)
 	free(base);
 }
 
+/* Sets the feature word at offset off of the superblock to arg. */
+static uint32_t feature_off;
+static void patch_features(uint8_t *img, uint32_t arg)
+{
+	uint32_t old;
+	memcpy(&old, img + 1024 + feature_off, 4);
+	put32(img, 1024 + feature_off, old | arg);
+}
+
+/* A refusal names the features as e2fsprogs does (mke2fs -O takes the
+ * same names), unknown bits in hex; so does a read-only mount. */
+static void test_feature_names(void)
+{
+	make_base("-b 1024");
+	feature_off = 96; /* s_feature_incompat */
+	host_log[0] = 0;
+	CHECK(!boot_patched(patch_features, 0x2C0));
+	CHECK(strstr(host_log, "unsupported incompatible features: extent 64bit flex_bg\n"));
+	expect_refused();
+	host_log[0] = 0;
+	CHECK(!boot_patched(patch_features, 0x80000001u));
+	CHECK(strstr(host_log, "unsupported incompatible features: compression 0x80000000\n"));
+	feature_off = 100; /* s_feature_ro_compat */
+	host_log[0] = 0;
+	CHECK(boot_patched(patch_features, 0x408));
+	CHECK(strstr(host_log, "read-only: unsupported read-only features: huge_file "
+			       "metadata_csum\n"));
+	CHECK_EQ(t_mkdir("/m"), -EROFS);
+	free(base);
+}
+
 /* No disk driver yet when the fs starts: it mounts on a later request. */
 static void test_disk_later(void)
 {
@@ -270,8 +302,8 @@ static void test_disk_later(void)
 	make_base("-b 1024");
 	host_disk_set(NULL, 0);
 	fs_boot();
-	CHECK_EQ(t_stat("/", &st), -EIO);
-	CHECK_EQ(t_stat("/", &st), -EIO);
+	CHECK_EQ(t_stat("/", &st), -ENODEV);
+	CHECK_EQ(t_stat("/", &st), -ENODEV);
 	uint8_t *img = malloc(IMG_BYTES);
 	memcpy(img, base, IMG_BYTES);
 	host_disk_set(img, IMG_BYTES);
@@ -432,7 +464,7 @@ int main(void)
 		FS_TEST(test_bad_group_desc),    FS_TEST(test_bad_root),
 		FS_TEST(test_not_ext2),          FS_TEST(test_disk_later),
 		FS_TEST(test_bad_dir_entries),   FS_TEST(test_bad_block_pointers),
-		FS_TEST(test_dotdot_loop),
+		FS_TEST(test_dotdot_loop),       FS_TEST(test_feature_names),
 	};
 	return fs_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
 }

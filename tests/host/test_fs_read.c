@@ -105,24 +105,24 @@ static void test_paths(void)
 	/* a grant the fs may not read */
 	m = (struct msg){.type = FS_STAT};
 	CHECK_EQ(fs_req(&m, "/f1", 4, GRANT_WRITE), -EPERM);
-	/* too long */
-	char longp[600];
-	memset(longp, 'a', sizeof(longp));
-	longp[0] = '/';
-	longp[599] = 0;
+	/* too long: a whole path of FS_PATH_MAX bytes or more, or one name of
+	 * 256 (test_fs_names has the longest that work) */
+	char longp[FS_PATH_MAX + 100];
+	for (size_t i = 0; i < sizeof(longp); i++)
+		longp[i] = i % 8 ? 'a' : '/';
+	longp[sizeof(longp) - 1] = 0;
 	CHECK_EQ(t_stat(longp, &st), -ENAMETOOLONG);
+	longp[600] = 0;
+	CHECK_EQ(t_stat(longp, &st), -ENOENT);
 	/* a 256-character name in a short path */
 	char name[300] = "/";
 	memset(name + 1, 'n', 256);
 	name[257] = 0;
 	CHECK_EQ(t_stat(name, &st), -ENAMETOOLONG);
 	CHECK_EQ(t_open(name, O_CREAT | O_RDWR), -ENAMETOOLONG);
-	/* the longest path: 255 bytes and the NUL */
-	name[255] = 0;
-	CHECK_EQ(t_stat(name, &st), -ENOENT);
-	name[255] = 'n';
+	/* the longest name at the root: 257 bytes with the '/' and the NUL */
 	name[256] = 0;
-	CHECK_EQ(t_stat(name, &st), -ENAMETOOLONG);
+	CHECK_EQ(t_stat(name, &st), -ENOENT);
 }
 
 static void test_readdir(void)
@@ -287,6 +287,53 @@ static void test_driver_restart(void)
 	CHECK_EQ(t_close(h), 0);
 }
 
+/* Files over 2 and 4 GiB (sparse, made by mke2fs -d with large_file):
+ * stat gives the whole 64-bit size (i_size_high included), open refuses
+ * them (-EFBIG: offsets are int32, the rest could not be reached), and
+ * unlinking frees what they own. A file of exactly 2^31 - 1 bytes opens
+ * and reads to its last byte. */
+static void test_large_files(void)
+{
+	struct fs_stat st;
+	const uint64_t huge = (5ull << 30) + 4, mid = (3ull << 30) + 3;
+	stage_dir("");
+	CHECK_EQ(run("cd '%s/stage' && truncate -s 5G huge && printf tail >> huge && "
+		     "truncate -s 3G mid && printf end >> mid && truncate -s 2147483646 edge && "
+		     "printf z >> edge",
+		     tmpdir()),
+		 0);
+	make_image("l.img", "-b 4096", "8M");
+	struct fs_statfs s0;
+	CHECK_EQ(t_statfs(&s0), 0);
+	CHECK_EQ(t_stat("/huge", &st), 0);
+	CHECK_EQ(st.size, huge);
+	CHECK_EQ(st.size >> 32, 1); /* not 4 bytes, modulo 4 GiB */
+	uint32_t huge_blocks = st.blocks512;
+	CHECK_EQ(t_stat("/mid", &st), 0);
+	CHECK_EQ(st.size, mid);
+	CHECK_EQ(t_open("/huge", O_RDONLY), -EFBIG);
+	CHECK_EQ(t_open("/mid", O_RDONLY), -EFBIG);
+	CHECK_EQ(t_open("/mid", O_WRONLY | O_APPEND), -EFBIG);
+	int h = t_open("/edge", O_RDONLY);
+	CHECK(h >= 0);
+	CHECK_EQ(t_fstat(h, &st), 0);
+	CHECK_EQ(st.size, 0x7FFFFFFF);
+	char buf[4];
+	CHECK_EQ(t_seek(h, 0x7FFFFFFE, SEEK_SET), 0x7FFFFFFE);
+	CHECK_EQ(t_read(h, buf, 4), 1);
+	CHECK_EQ(buf[0], 'z');
+	CHECK_EQ(t_close(h), 0);
+	CHECK_EQ(t_unlink("/huge"), 0);
+	struct fs_statfs s1;
+	CHECK_EQ(t_statfs(&s1), 0);
+	CHECK_EQ(s1.free_blocks, s0.free_blocks + huge_blocks / 8);
+	CHECK_EQ(s1.free_inodes, s0.free_inodes + 1);
+	CHECK_EQ(t_rename("/mid", "/mid2"), 0);
+	CHECK_EQ(t_stat("/mid2", &st), 0);
+	CHECK_EQ(st.size, mid);
+	save_and_fsck("l.img");
+}
+
 int main(void)
 {
 	static const struct fs_test tests[] = {
@@ -299,6 +346,7 @@ int main(void)
 		FS_TEST(test_readahead),
 		FS_TEST(test_large_reads),
 		FS_TEST(test_driver_restart),
+		FS_TEST(test_large_files),
 	};
 	return fs_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -6,7 +6,9 @@
 
 #define CHUNK 4096
 
-/* Copies fd to the standard output; 0 or -errno. */
+/* Copies fd to the standard output: 0, -errno of a read, or 1 once a write
+ * failed. The output is then broken, and libc reports it at exit, naming
+ * it ("cat: write to /file: no space left"): the input is not to blame. */
 static int copy_out(int fd)
 {
 	static char buf[CHUNK];
@@ -16,10 +18,8 @@ static int copy_out(int fd)
 
 		if (n <= 0)
 			return n;
-		int r = write_all(STDOUT_FILENO, buf, (size_t)n);
-
-		if (r < 0)
-			return r;
+		if (write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+			return 1;
 	}
 }
 
@@ -28,7 +28,7 @@ int main(int argc, char **argv)
 	int status = 0;
 
 	if (argc < 2)
-		return copy_out(STDIN_FILENO) < 0;
+		return copy_out(STDIN_FILENO) != 0;
 	for (int i = 1; i < argc; i++) {
 		int stdin_arg = strcmp(argv[i], "-") == 0;
 		int fd = stdin_arg ? STDIN_FILENO : open(argv[i], O_RDONLY);
@@ -39,6 +39,8 @@ int main(int argc, char **argv)
 			if (!stdin_arg)
 				close(fd);
 		}
+		if (r == 1)
+			return 1; /* no use writing the rest */
 		if (r < 0) {
 			dprintf(STDERR_FILENO, "cat: %s: %s\n", argv[i], strerror(r));
 			status = 1;

@@ -1,6 +1,7 @@
 /* cp: copy files: cp FROM TO, or cp FROM... DIR */
 #include <files.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <ulib.h>
 
@@ -73,20 +74,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (int i = 1; i < argc - 1; i++) {
-		char path[FS_PATH_MAX];
 		const char *to = target, *culprit;
+		char *path = NULL;
 		int r;
 
 		if (into_dir) {
 			const char *base = strrchr(argv[i], '/');
 
-			base = base ? base + 1 : argv[i];
-			if (snprintf(path, sizeof(path), "%s/%s", target, base) >=
-			    (int)sizeof(path)) {
-				dprintf(STDERR_FILENO, "cp: %s/%s: %s\n", target, base,
-					strerror(ENAMETOOLONG));
-				status = 1;
-				continue;
+			if (!(path = path_join(target, base ? base + 1 : argv[i]))) {
+				dprintf(STDERR_FILENO, "cp: %s\n", strerror(ENOMEM));
+				return 1;
 			}
 			to = path;
 		}
@@ -95,6 +92,7 @@ int main(int argc, char **argv)
 			dprintf(STDERR_FILENO, "cp: %s: %s\n", culprit, strerror(r));
 		if (r != 0)
 			status = 1;
+		free(path);
 	}
 	return status;
 }

@@ -1,36 +1,44 @@
-/* ln: make a hard link: ln EXISTING NEW, or ln EXISTING DIR */
+/* ln: make a hard link (ln EXISTING NEW, or ln EXISTING DIR) or, with -s, a symbolic one */
 #include <files.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <ulib.h>
 
 int main(int argc, char **argv)
 {
-	char path[FS_PATH_MAX];
-	const char *to;
+	int soft = argc > 1 && strcmp(argv[1], "-s") == 0;
+	const char *from = argv[1 + soft], *to;
+	char *path = NULL;
 	struct fs_stat st;
-	int r = 0;
+	int r;
 
-	if (argc != 3) {
-		dprintf(STDERR_FILENO, "usage: ln EXISTING NEW | ln EXISTING DIR\n");
+	if (argc != 3 + soft) {
+		dprintf(STDERR_FILENO, "usage: ln [-s] EXISTING NEW | ln [-s] EXISTING DIR\n");
 		return 2;
 	}
-	to = argv[2];
+	to = argv[2 + soft];
 	if (stat(to, &st) == 0 && S_ISDIR(st.mode)) {
-		const char *base = strrchr(argv[1], '/');
+		const char *base = strrchr(from, '/');
 
-		base = base ? base + 1 : argv[1];
-		if (snprintf(path, sizeof(path), "%s/%s", to, base) >= (int)sizeof(path))
-			r = -ENAMETOOLONG;
+		if (!(path = path_join(to, base && base[1] ? base + 1 : from))) {
+			dprintf(STDERR_FILENO, "ln: %s\n", strerror(ENOMEM));
+			return 1;
+		}
 		to = path;
 	}
-	if (r == 0)
-		r = link(argv[1], to);
+	/* A symbolic link's target may be relative, or not exist (yet): it is
+	 * stored as typed. */
+	r = soft ? symlink(from, to) : link(from, to);
 	if (r < 0) {
-		/* Blame the existing file if it is not there, else the new name. */
-		const char *culprit = stat(argv[1], &st) < 0 ? argv[1] : to;
-
-		dprintf(STDERR_FILENO, "ln: %s: %s\n", culprit, strerror(r));
+		/* Blame the existing file if it is not there; else either may
+		 * be at fault (an immutable file, a name that exists). */
+		if (!soft && lstat(from, &st) < 0)
+			dprintf(STDERR_FILENO, "ln: %s: %s\n", from, strerror(r));
+		else if (soft)
+			dprintf(STDERR_FILENO, "ln: %s: %s\n", to, strerror(r));
+		else
+			dprintf(STDERR_FILENO, "ln: %s to %s: %s\n", from, to, strerror(r));
 		return 1;
 	}
 	return 0;

@@ -1,4 +1,4 @@
-/* ls: list directories and files (-l: mode, links, size; -a: dot files too) */
+/* ls: list directories and files (-l: mode, links, size, link targets; -a: dot files too) */
 #include <files.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,16 +41,22 @@ static void mode_string(uint32_t mode, char out[11])
 	out[10] = '\0';
 }
 
-static void show(const char *name, const struct fs_stat *st)
+/* path is what to read a link's target from. */
+static void show(const char *name, const char *path, const struct fs_stat *st)
 {
-	char mode[11];
+	char mode[11], target[FS_PATH_MAX];
 
 	if (!long_format) {
 		printf("%s\n", name);
 		return;
 	}
 	mode_string(st->mode, mode);
-	printf("%s %3u %8u %s\n", mode, (unsigned)st->nlink, (unsigned)st->size, name);
+	if (S_ISLNK(st->mode) && readlink(path, target, sizeof(target)) >= 0) {
+		printf("%s %3u %8llu %s -> %s\n", mode, (unsigned)st->nlink,
+		       (unsigned long long)st->size, name, target);
+		return;
+	}
+	printf("%s %3u %8llu %s\n", mode, (unsigned)st->nlink, (unsigned long long)st->size, name);
 }
 
 static int by_name(const struct fs_dirent *a, const struct fs_dirent *b)
@@ -114,24 +120,28 @@ static void list_dir(const char *dir)
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		char path[FS_PATH_MAX];
 		struct fs_stat st;
+		char *path;
 		int r;
 
 		if (ents[i].name[0] == '.' && !show_all)
 			continue;
 		if (!long_format) {
-			show(ents[i].name, NULL);
+			show(ents[i].name, NULL, NULL);
 			continue;
 		}
-		if (snprintf(path, sizeof(path), "%s/%s", dir, ents[i].name) >= (int)sizeof(path))
-			r = -ENAMETOOLONG;
-		else
-			r = stat(path, &st);
+		/* "/" and a name make "/name": a "//name" would count one byte
+		 * more against FS_PATH_MAX. */
+		if (!(path = path_join(dir, ents[i].name))) {
+			complain(ents[i].name, -ENOMEM);
+			continue;
+		}
+		r = lstat(path, &st); /* a link is listed as itself */
 		if (r < 0)
 			complain(path, r);
 		else
-			show(ents[i].name, &st);
+			show(ents[i].name, path, &st);
+		free(path);
 	}
 	free(ents);
 }
@@ -160,14 +170,16 @@ int main(int argc, char **argv)
 	}
 	for (int i = first; i < argc; i++) {
 		struct fs_stat st;
-		int r = stat(argv[i], &st);
+		/* As GNU ls: with -l a link named here is shown, not followed;
+		 * without, a link to a directory lists the directory. */
+		int r = long_format ? lstat(argv[i], &st) : stat(argv[i], &st);
 
 		if (r < 0) {
 			complain(argv[i], r);
 			continue;
 		}
 		if (!S_ISDIR(st.mode)) {
-			show(argv[i], &st);
+			show(argv[i], argv[i], &st);
 			continue;
 		}
 		if (npaths > 1)

@@ -1,6 +1,7 @@
 /* mv: rename files: mv FROM TO, or mv FROM... DIR */
 #include <files.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <ulib.h>
 
@@ -20,28 +21,31 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (int i = 1; i < argc - 1; i++) {
-		char path[FS_PATH_MAX];
 		const char *to = target;
-		int r = 0;
+		char *path = NULL;
+		int r;
 
 		if (into_dir) {
 			const char *base = strrchr(argv[i], '/');
 
-			base = base ? base + 1 : argv[i];
-			if (snprintf(path, sizeof(path), "%s/%s", target, base) >=
-			    (int)sizeof(path))
-				r = -ENAMETOOLONG;
+			if (!(path = path_join(target, base ? base + 1 : argv[i]))) {
+				dprintf(STDERR_FILENO, "mv: %s\n", strerror(ENOMEM));
+				return 1;
+			}
 			to = path;
 		}
-		if (r == 0)
-			r = rename(argv[i], to);
+		r = rename(argv[i], to);
 		if (r < 0) {
-			/* Blame the source if it is not there, else the target. */
-			const char *culprit = stat(argv[i], &st) < 0 ? argv[i] : to;
-
-			dprintf(STDERR_FILENO, "mv: %s: %s\n", culprit, strerror(r));
+			/* Blame the source if it is not there; else either may be
+			 * at fault (an immutable source, a full target directory). */
+			if (lstat(argv[i], &st) < 0)
+				dprintf(STDERR_FILENO, "mv: %s: %s\n", argv[i], strerror(r));
+			else
+				dprintf(STDERR_FILENO, "mv: %s to %s: %s\n", argv[i], to,
+					strerror(r));
 			status = 1;
 		}
+		free(path);
 	}
 	return status;
 }

@@ -48,21 +48,17 @@ static int remove_dir(const char *path)
 		free(names);
 		return r;
 	}
-	char *child = malloc(FS_PATH_MAX);
-
-	if (!child) {
-		free(names);
-		return -ENOMEM;
-	}
 	for (size_t off = 0; off < used; off += strlen(names + off) + 1) {
-		if (snprintf(child, FS_PATH_MAX, "%s/%s", path, names + off) >= FS_PATH_MAX) {
-			complain(names + off, -ENAMETOOLONG);
+		char *child = path_join(path, names + off);
+
+		if (!child) {
+			complain(names + off, -ENOMEM);
 			status = 1;
 		} else if (remove_tree(child) != 0) {
 			status = 1;
 		}
+		free(child);
 	}
-	free(child);
 	free(names);
 	if (status)
 		return 1; /* already reported; the directory cannot be empty */

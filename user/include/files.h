@@ -40,6 +40,15 @@ int lseek(int fd, int32_t offset, int whence);
 int ftruncate(int fd, uint32_t length);
 int fstat(int fd, struct fs_stat *st);
 int stat(const char *path, struct fs_stat *st);
+/* stat, but a symbolic link named last is reported itself, not followed
+ * (every other call follows links: open, stat, chdir, spawn...). */
+int lstat(const char *path, struct fs_stat *st);
+/* Makes a symbolic link at link_path holding target, as given: a relative
+ * target is read from the link's directory. */
+int symlink(const char *target, const char *link_path);
+/* A link's target: its length (at most size); buf is NUL-terminated if
+ * there is room. -EINVAL if path is not a link. */
+int readlink(const char *path, char *buf, size_t size);
 
 int mkdir(const char *path);
 int rmdir(const char *path);  /* -ENOTEMPTY unless empty */
@@ -47,8 +56,13 @@ int unlink(const char *path); /* -EISDIR for a directory */
 int rename(const char *from, const char *to);
 int link(const char *existing, const char *new_path); /* a hard link */
 
-/* Writes every dirty block of the file system to the disk. */
+/* Writes every dirty block of the file system to the disk. The volume
+ * stays marked "not clean": a crash after it still asks for e2fsck. */
 int sync(void);
+/* sync, then the volume marked clean, as an unmount does: poweroff's last
+ * request. The file system stays usable; the next change marks it not
+ * clean again. */
+int unmount(void);
 int statfs(struct fs_statfs *st);
 
 /* Directories: opendir returns a descriptor; readdir fills *ent and
@@ -66,5 +80,10 @@ int getcwd(char *buf, size_t size);
  * -ENAMETOOLONG if a name exceeds FS_NAME_MAX or the result (with its NUL)
  * FS_PATH_MAX or size. */
 int abspath(const char *path, char *out, size_t size);
+/* "dir/name" in malloc'd memory (free it), with one slash between them
+ * whatever dir ends with: "/" and "x" make "/x", not "//x". Never cut:
+ * a path too long is for the call that uses it to refuse, in full. NULL
+ * when out of memory. */
+char *path_join(const char *dir, const char *name);
 
 #endif

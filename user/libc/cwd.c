@@ -3,6 +3,7 @@
  * text alone, so "a/../b" is "b" even if a does not exist, and the file
  * service receives only absolute paths without "." or "..". */
 #include <files.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cwd.h"
@@ -86,6 +87,21 @@ int libc_cwd_set(const char *path)
 		return r;
 	strlcpy(cwd, abs, sizeof(cwd));
 	return 0;
+}
+
+char *path_join(const char *dir, const char *name)
+{
+	size_t d = strlen(dir), n = strlen(name);
+	int slash = d > 0 && dir[d - 1] != '/';
+	char *out = malloc(d + slash + n + 1);
+
+	if (!out)
+		return NULL;
+	memcpy(out, dir, d);
+	if (slash)
+		out[d] = '/';
+	memcpy(out + d + slash, name, n + 1);
+	return out;
 }
 
 int getcwd(char *buf, size_t size)

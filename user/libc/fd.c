@@ -4,12 +4,16 @@
  * service knows only its handles; which number a program uses for one is
  * this table's business, so descriptors cost the kernel nothing. */
 #include <files.h>
+#include <stdio.h>
 #include <string.h>
 #include <ulib.h>
 
 #include "console.h"
 #include "fd.h"
 #include "fsclient.h"
+
+static int stdout_err;                /* the first failed write to descriptor 1 */
+static char stdout_name[FS_PATH_MAX]; /* what it was redirected to; "" otherwise */
 
 static struct fd_entry fd_table[OPEN_MAX] = {
 	[STDIN_FILENO] = {.kind = FD_CONSOLE, .flags = O_RDWR},
@@ -37,6 +41,25 @@ void libc_fd_set_file(int fd, uint32_t handle, int flags)
 	if (fd_table[fd].kind != FD_FREE)
 		close(fd);
 	fd_table[fd] = (struct fd_entry){.kind = FD_FILE, .flags = flags, .handle = handle};
+	if (fd == STDOUT_FILENO) { /* a new output: its errors are its own */
+		stdout_err = 0;
+		stdout_name[0] = '\0';
+	}
+}
+
+void libc_stdout_is(const char *path)
+{
+	strlcpy(stdout_name, path, sizeof(stdout_name));
+}
+
+int libc_stdout_report(void)
+{
+	if (!stdout_err)
+		return 0;
+	dprintf(STDERR_FILENO, "%s: write to %s: %s\n", libc_progname,
+		stdout_name[0] ? stdout_name : "the standard output", strerror(stdout_err));
+	stdout_err = 0;
+	return 1;
 }
 
 void libc_fd_close_all(void)
@@ -77,16 +100,22 @@ int write(int fd, const void *buf, size_t n)
 {
 	struct fd_entry *e = libc_fd_get(fd);
 	struct msg m;
+	int r;
 
 	if (!e || !can_write(e))
-		return -EBADF;
-	if (e->kind == FD_CONSOLE)
-		return console_write(buf, n);
-	if (n == 0)
-		return 0;
-	libc_fs_msg(&m, FS_WRITE, buf, n, GRANT_READ);
-	m.w[0] = e->handle;
-	return libc_fs_call(&m);
+		r = -EBADF;
+	else if (e->kind == FD_CONSOLE)
+		r = console_write(buf, n);
+	else if (n == 0)
+		r = 0;
+	else {
+		libc_fs_msg(&m, FS_WRITE, buf, n, GRANT_READ);
+		m.w[0] = e->handle;
+		r = libc_fs_call(&m);
+	}
+	if (r < 0 && fd == STDOUT_FILENO && !stdout_err)
+		stdout_err = r;
+	return r;
 }
 
 int write_all(int fd, const void *buf, size_t n)

@@ -28,4 +28,16 @@ void libc_fd_set_file(int fd, uint32_t handle, int flags);
  * service learns at once that they are free. */
 void libc_fd_close_all(void);
 
+/* The standard output's write errors. A program rarely checks what printf
+ * returns, and a redirected one cannot tell its output from its input, so
+ * libc keeps the first error a write to descriptor 1 met and exit()
+ * reports it, naming the output: "prog: write to /file: no space left"
+ * (as coreutils' close_stdout does). libc_stdout_is names the file it was
+ * redirected to (start.c); libc_stdout_report prints the message if there
+ * was an error and returns 1, else 0. */
+void libc_stdout_is(const char *path);
+int libc_stdout_report(void);
+/* argv[0], or "?" (start.c). */
+extern const char *libc_progname;
+
 #endif

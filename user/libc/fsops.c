@@ -31,6 +31,59 @@ int stat(const char *path, struct fs_stat *st)
 	return 0;
 }
 
+int lstat(const char *path, struct fs_stat *st)
+{
+	struct msg m;
+	int r;
+
+	libc_fs_msg(&m, FS_LSTAT, NULL, 0, 0);
+	r = libc_fs_path_call(&m, path);
+	if (r < 0)
+		return r;
+	memcpy(st, m.w, sizeof(*st));
+	return 0;
+}
+
+int symlink(const char *target, const char *link_path)
+{
+	/* The target goes as it is, not made absolute: a relative one is
+	 * read from the link's directory when followed, not from ours. */
+	char both[2 * FS_PATH_MAX];
+	size_t n = strnlen(target, FS_PATH_MAX);
+	struct msg m;
+	int r;
+
+	if (n == FS_PATH_MAX)
+		return -ENAMETOOLONG;
+	if (n == 0)
+		return -ENOENT;
+	memcpy(both, target, n + 1);
+	if ((r = abspath(link_path, both + n + 1, FS_PATH_MAX)) < 0)
+		return r;
+	libc_fs_msg(&m, FS_SYMLINK, both, n + 1 + strlen(both + n + 1) + 1, GRANT_READ);
+	return libc_fs_call(&m);
+}
+
+int readlink(const char *path, char *buf, size_t size)
+{
+	/* One buffer lent both ways: the path in, the target out. */
+	char io[FS_PATH_MAX];
+	struct msg m;
+	int r = abspath(path, io, sizeof(io));
+
+	if (r < 0)
+		return r;
+	libc_fs_msg(&m, FS_READLINK, io, sizeof(io), GRANT_READ | GRANT_WRITE);
+	if ((r = libc_fs_call(&m)) < 0)
+		return r;
+	size_t n = (size_t)r < size ? (size_t)r : size;
+
+	memcpy(buf, io, n);
+	if (n < size)
+		buf[n] = '\0';
+	return (int)n;
+}
+
 int mkdir(const char *path)
 {
 	return path_request(FS_MKDIR, path);
@@ -67,6 +120,14 @@ int sync(void)
 	struct msg m;
 
 	libc_fs_msg(&m, FS_SYNC, NULL, 0, 0);
+	return libc_fs_call(&m);
+}
+
+int unmount(void)
+{
+	struct msg m;
+
+	libc_fs_msg(&m, FS_UNMOUNT, NULL, 0, 0);
 	return libc_fs_call(&m);
 }
 

@@ -60,7 +60,11 @@ static void apply(const struct redirect *rd, const char *path, const char *prog)
 		libc_fd_set_file(rd->fd, moved.handle, moved.flags);
 		libc_fd_get(fd)->kind = FD_FREE; /* the handle now belongs to rd->fd */
 	}
+	if (rd->fd == STDOUT_FILENO)
+		libc_stdout_is(path); /* absolute: the shell made it so */
 }
+
+const char *libc_progname = "?";
 
 void libc_start(int argc, char **argv, char **envp);
 void libc_start(int argc, char **argv, char **envp)
@@ -68,6 +72,7 @@ void libc_start(int argc, char **argv, char **envp)
 	const char *prog = argc > 0 && argv[0] ? argv[0] : "?";
 	char **out;
 
+	libc_progname = prog;
 	if (envp)
 		environ = envp;
 	const char *pwd = getenv("PWD");

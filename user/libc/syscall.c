@@ -14,6 +14,10 @@ int syscall(int number, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint
 
 void exit(int status)
 {
+	/* Output that was lost is an error, even for a program that did not
+	 * look at what printf returned (fd.h). */
+	if (libc_stdout_report() && status == 0)
+		status = 1;
 	/* The file service would find out once we are gone (it checks for
 	 * dead owners), but only when it looks: tell it now. */
 	libc_fd_close_all();

@@ -18,7 +18,7 @@
 #define EBUSY           16
 #define EEXIST          17
 #define EXDEV           18
-#define ENODEV          19 /* no such device (a PCI device the table names is not there) */
+#define ENODEV          19 /* no file system mounted (what a program sees); also pci_find: no such device */
 #define ENOTDIR         20
 #define EISDIR          21
 #define EINVAL          22 /* a bad argument */

@@ -8,7 +8,12 @@
 
 #include <stdint.h>
 
-#define FS_PATH_MAX 256 /* including the NUL */
+/* A path, its NUL included, has at most FS_PATH_MAX bytes: room for a few
+ * levels of the longest names ext2 allows (FS_NAME_MAX, 255 bytes, each
+ * with its '/'), while the three paths a child may get in its environment
+ * (PWD, STDIN, STDOUT) still fit ARG_MAX_BYTES (4096) with room to spare.
+ * Linux's 4096 would not. */
+#define FS_PATH_MAX 1024
 #define FS_NAME_MAX 255
 
 /* Requests. "grant R" means the caller lends a buffer the service reads. */
@@ -27,8 +32,18 @@
 #define FS_RENAME   12 /* grant R: "old\0new\0" -> 0 */
 #define FS_LINK     13 /* grant R: "existing\0new\0" -> 0 (hard link) */
 #define FS_TRUNCATE 14 /* w[0] = handle, w[1] = new length -> 0 */
-#define FS_SYNC     15 /* -> 0 once every dirty block is on the disk */
+#define FS_SYNC     15 /* -> 0 once every dirty block is on the disk (still marked not clean) */
 #define FS_STATFS   16 /* -> 0, struct fs_statfs in w[] */
+/* -> 0 once every dirty block is on the disk and the volume is marked
+ * clean, as at an unmount (poweroff sends it last). The file system stays
+ * usable: the next request that may change it marks it not clean again. */
+#define FS_UNMOUNT 17
+/* Symbolic links. Paths are followed through links everywhere, and a final
+ * link too by FS_OPEN and FS_STAT; FS_LSTAT, FS_UNLINK, FS_RENAME and the
+ * existing name of FS_LINK see the link itself. */
+#define FS_SYMLINK  18 /* grant R: "target\0new\0", the target as given -> 0 */
+#define FS_LSTAT    19 /* grant R: path -> 0, struct fs_stat of a final link itself */
+#define FS_READLINK 20 /* grant RW: path, then the target (no NUL) -> its length */
 
 /* FS_OPEN flags (Linux values). */
 #define O_RDONLY    0x0
@@ -51,9 +66,13 @@
 #define S_IFDIR 0x4000
 #define S_IFLNK 0xA000
 
-/* Returned in the reply's words w[0..7]. */
+/* Returned in the reply's words w[0..8] (of MSG_WORDS, 11). The size is
+ * 64 bits: ext2 keeps a regular file's upper 32 in i_size_high. Files over
+ * 2^31 - 1 bytes can be stat'ed, not opened (-EFBIG): offsets are int32. */
 struct fs_stat {
-	uint32_t ino, mode, nlink, size, blocks512, mtime, uid, gid;
+	uint32_t ino, mode, nlink, blocks512;
+	uint64_t size;
+	uint32_t mtime, uid, gid;
 };
 
 struct fs_statfs {

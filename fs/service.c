@@ -14,7 +14,9 @@
  *
  * The cache is written back on FS_SYNC, when buffers are reused, and at
  * most SYNC_MS after a change otherwise (checked when requests arrive:
- * a component has no timer of its own). */
+ * a component has no timer of its own). The volume is marked not clean on
+ * the disk from the mount on; FS_UNMOUNT (poweroff's last request) marks it
+ * clean, until the next request that may change it (super.c explains). */
 #include "fs.h"
 
 #define NHANDLE 64
@@ -69,9 +71,20 @@ static struct handle *get_handle(const struct msg *m)
 	return &handles[i];
 }
 
+/* A symbolic link's target, as FS_SYMLINK sends it first: any bytes but
+ * NUL, at least one, shorter than FS_PATH_MAX; relative ones stay so. */
+static int target_check(const char *p, uint32_t max)
+{
+	uint32_t n = strnlen(p, max);
+	if (n == max)
+		return max >= FS_PATH_MAX ? -ENAMETOOLONG : -EINVAL;
+	return n ? 0 : -ENOENT; /* as Linux's symlink(2) for "" */
+}
+
 /* Copies the grant's path(s) into pathbuf and checks them. npaths 2: two
- * strings one after the other, as FS_RENAME and FS_LINK send. *second
- * points to the second. */
+ * strings one after the other, as FS_RENAME, FS_LINK and FS_SYMLINK send
+ * (the first a link's target for FS_SYMLINK). *second points to the
+ * second. */
 static int get_paths(const struct msg *m, int npaths, const char **second)
 {
 	uint32_t max = (uint32_t)npaths * FS_PATH_MAX, len = m->grant.len;
@@ -84,7 +97,8 @@ static int get_paths(const struct msg *m, int npaths, const char **second)
 		return r;
 	pathbuf[len] = 0;
 	uint32_t lim = m->grant.len < FS_PATH_MAX ? m->grant.len : FS_PATH_MAX;
-	if ((r = path_check(pathbuf, lim)) < 0 || npaths == 1)
+	r = m->type == FS_SYMLINK ? target_check(pathbuf, lim) : path_check(pathbuf, lim);
+	if (r < 0 || npaths == 1)
 		return r;
 	uint32_t first = strlen(pathbuf) + 1;
 	if (first >= len)
@@ -96,8 +110,14 @@ static int get_paths(const struct msg *m, int npaths, const char **second)
 
 static void put_stat(struct msg *m, const struct inode *ip)
 {
-	struct fs_stat st = {ip->ino,        ip->d.i_mode,  ip->d.i_links_count, ip->d.i_size,
-			     ip->d.i_blocks, ip->d.i_mtime, ip->d.i_uid,         ip->d.i_gid};
+	struct fs_stat st = {.ino = ip->ino,
+			     .mode = ip->d.i_mode,
+			     .nlink = ip->d.i_links_count,
+			     .blocks512 = ip->d.i_blocks,
+			     .size = inode_size64(ip),
+			     .mtime = ip->d.i_mtime,
+			     .uid = ip->d.i_uid,
+			     .gid = ip->d.i_gid};
 	_Static_assert(sizeof(st) <= sizeof(m->w), "fs_stat fits in a reply");
 	memcpy(m->w, &st, sizeof(st));
 }
@@ -130,7 +150,11 @@ static int do_write(struct msg *m, struct handle *h)
 {
 	if ((h->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
-	if (h->flags & O_APPEND)
+	/* op_open let no write handle open an immutable file, nor one
+	 * without O_APPEND an append-only one; kept so here too. */
+	if (h->ip->d.i_flags & EXT2_IMMUTABLE_FL)
+		return -EPERM;
+	if (h->flags & O_APPEND || h->ip->d.i_flags & EXT2_APPEND_FL)
 		h->pos = inode_size(h->ip);
 	int r = file_write(h->ip, h->pos, m->grant.len, m);
 	if (r > 0)
@@ -190,6 +214,8 @@ static int do_truncate(struct msg *m, struct handle *h)
 		return -EISDIR;
 	if ((h->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
+	if (h->ip->d.i_flags & (EXT2_IMMUTABLE_FL | EXT2_APPEND_FL))
+		return -EPERM; /* as Linux's do_sys_ftruncate */
 	if (len > FS_MAX_FILE)
 		return -EFBIG;
 	int r = 0;
@@ -208,10 +234,65 @@ static int do_sync(void)
 	return fs_sync();
 }
 
+static int do_unmount(void)
+{
+	last_sync = comp_uptime_ms();
+	return fs_unmount();
+}
+
+/* Whether a request may change the volume, and so must first mark it not
+ * clean if an FS_UNMOUNT marked it clean. FS_OPEN may create, truncate or
+ * free what a dead process left open; FS_CLOSE may free an unlinked file;
+ * an unknown type is taken to change something. */
+static int may_change(int type)
+{
+	switch (type) {
+	case FS_READ:
+	case FS_SEEK:
+	case FS_STAT:
+	case FS_FSTAT:
+	case FS_LSTAT:
+	case FS_READLINK:
+	case FS_READDIR:
+	case FS_STATFS:
+	case FS_SYNC:
+	case FS_UNMOUNT:
+		return 0;
+	}
+	return 1;
+}
+
+/* FS_READLINK: the grant holds the path and then gets the target. */
+static int do_readlink(struct msg *m)
+{
+	static char link[FS_PATH_MAX];
+	struct inode *ip;
+	int r = get_paths(m, 1, NULL);
+	if (r < 0 || (r = namei_nofollow(pathbuf, &ip)) < 0)
+		return r;
+	r = (ip->d.i_mode & S_IFMT) == S_IFLNK ? symlink_read(ip, link, sizeof(link)) : -EINVAL;
+	iput(ip);
+	if (r < 0)
+		return r;
+	uint32_t n = (uint32_t)r < m->grant.len ? (uint32_t)r : m->grant.len;
+	return (r = grant_write(m, 0, link, n)) < 0 ? r : (int)n;
+}
+
+static int do_stat(struct msg *m, int follow)
+{
+	struct inode *ip;
+	int r = get_paths(m, 1, NULL);
+	if (r < 0 || (r = follow ? namei(pathbuf, &ip) : namei_nofollow(pathbuf, &ip)) < 0)
+		return r;
+	put_stat(m, ip);
+	iput(ip);
+	return 0;
+}
+
 static int do_path_op(struct msg *m)
 {
 	const char *to = NULL;
-	int two = m->type == FS_RENAME || m->type == FS_LINK;
+	int two = m->type == FS_RENAME || m->type == FS_LINK || m->type == FS_SYMLINK;
 	int r = get_paths(m, two ? 2 : 1, &to);
 	if (r < 0)
 		return r;
@@ -224,6 +305,8 @@ static int do_path_op(struct msg *m)
 		return op_unlink(pathbuf);
 	case FS_RENAME:
 		return op_rename(pathbuf, to);
+	case FS_SYMLINK:
+		return op_symlink(pathbuf, to);
 	default:
 		return op_link(pathbuf, to);
 	}
@@ -232,8 +315,6 @@ static int do_path_op(struct msg *m)
 static int dispatch(struct msg *m)
 {
 	struct handle *h = NULL;
-	struct inode *ip;
-	int r;
 	switch (m->type) {
 	case FS_CLOSE:
 	case FS_READ:
@@ -263,15 +344,17 @@ static int dispatch(struct msg *m)
 		return do_truncate(m, h);
 	case FS_SYNC:
 		return do_sync();
+	case FS_UNMOUNT:
+		return do_unmount();
 	case FS_FSTAT:
 		put_stat(m, h->ip);
 		return 0;
 	case FS_STAT:
-		if ((r = get_paths(m, 1, NULL)) < 0 || (r = namei(pathbuf, &ip)) < 0)
-			return r;
-		put_stat(m, ip);
-		iput(ip);
-		return 0;
+		return do_stat(m, 1);
+	case FS_LSTAT:
+		return do_stat(m, 0);
+	case FS_READLINK:
+		return do_readlink(m);
 	case FS_STATFS: {
 		struct fs_statfs st = {fs.bs, fs.blocks, fs.free_blocks, fs.inodes, fs.free_inodes};
 		memcpy(m->w, &st, sizeof(st));
@@ -282,6 +365,7 @@ static int dispatch(struct msg *m)
 	case FS_UNLINK:
 	case FS_RENAME:
 	case FS_LINK:
+	case FS_SYMLINK:
 		return do_path_op(m);
 	}
 	return -ENOSYS;
@@ -292,11 +376,16 @@ static void fs_handle(struct msg *m)
 	/* Not mounted because the disk was not there yet: try again. */
 	if (fs.state == FS_UNMOUNTED)
 		fs_mount();
+	/* Why the disk was refused went to the log once, at the mount;
+	 * every request says only that there is no file system, which is
+	 * true, rather than -EIO, which would blame this request. */
 	if (fs.state != FS_RW && fs.state != FS_RO) {
-		m->type = -EIO;
+		m->type = -ENODEV;
 		return;
 	}
-	m->type = dispatch(m);
+	int r = may_change(m->type) ? fs_changing() : 0;
+	m->type = r < 0 ? r : dispatch(m);
+	fs_save_errors();
 	if (bcache_ndirty() && comp_uptime_ms() - last_sync >= SYNC_MS)
 		do_sync();
 }
