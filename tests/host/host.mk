@@ -59,6 +59,21 @@ HOST_FS_HEADERS := $(wildcard fs/*.h) tests/host/fs_test.h $(HOST_HEADERS)
 # make fuzz-fs: the fuzzer's long run (make test runs a short one).
 FUZZ_ITERS ?= 200000
 
+# The network stack's protocol core (net/), built for the host as it is:
+# it needs no component API at all, only klib's names, which the host C
+# library provides. -m32 like the fs tests, so that sizes and wrap-around
+# are the guest's; the same small harness style (net_testlib.c, no cmocka).
+# Two stacks run back to back over a simulated link (tests/host/README.md).
+HOST_NET_CFLAGS ?= $(HOST_TEST_CFLAGS) -m32
+HOST_NET_CPPFLAGS := $(HOST_TEST_CPPFLAGS) -Inet
+HOST_NET_TEST_NAMES := test_net_basic test_net_tcp test_net_close test_net_bulk
+HOST_NET_TEST_BINS := $(addprefix $(HOST_BUILD)/,$(HOST_NET_TEST_NAMES))
+HOST_TEST_BINS += $(HOST_NET_TEST_BINS)
+HOST_NET_OBJS := $(patsubst %.c,$(HOST_BUILD)/net32/%.o,$(wildcard net/*.c) tests/host/net_testlib.c)
+HOST_NET_HEADERS := $(wildcard net/*.h) tests/host/net_test.h $(HOST_HEADERS)
+# make fuzz-net: the network fuzzer's long run (make host-tests runs a short one).
+NET_FUZZ_ITERS ?= 2000000
+
 .PHONY: host-tests host-tests-build host-tests-clean
 
 host-tests: host-tests-build
@@ -109,6 +124,19 @@ $(HOST_FS_TEST_BINS): $(HOST_BUILD)/%: $(HOST_BUILD)/fs32/tests/host/%.o $(HOST_
 .PHONY: fuzz-fs
 fuzz-fs: $(HOST_BUILD)/test_fs_fuzz
 	FUZZ_ITERS=$(FUZZ_ITERS) sh tools/run-host-tests.sh $<
+
+# The network stack's protocol core (net/): its tests' rules are further
+# down.
+$(HOST_BUILD)/net32/%.o: %.c $(HOST_NET_HEADERS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_NET_CFLAGS) $(HOST_NET_CPPFLAGS) -c $< -o $@
+
+$(HOST_NET_TEST_BINS): $(HOST_BUILD)/%: $(HOST_BUILD)/net32/tests/host/%.o $(HOST_NET_OBJS)
+	$(HOSTCC) $(HOST_NET_CFLAGS) $^ -o $@
+
+.PHONY: fuzz-net
+fuzz-net: $(HOST_BUILD)/test_net_fuzz
+	FUZZ_ITERS=$(NET_FUZZ_ITERS) sh tools/run-host-tests.sh $<
 
 # net/ is compiled with the guest's flags too (freestanding, -mgeneral-regs-
 # only: no floating point), and the result may need nothing but klib: no
