@@ -56,6 +56,7 @@ struct net_tcb {
 	uint8_t rtx_on, persist_on, delack_on, state_timer_on;
 	uint8_t unacked; /* in-order segments not acknowledged yet */
 	uint8_t ack_now, fin_queued, fin_rcvd, syn_acked;
+	uint8_t force_send; /* the persist timer overrides SWS avoidance */
 	uint8_t soft_error; /* ICMP unreachable seen: reported if we time out */
 };
 

@@ -165,8 +165,10 @@ static int tcp_ack(struct netstack *ns, struct net_sock *s, const struct tcp_seg
 			}
 		}
 	} else if (ack == t->snd_una && !seg->len && !(seg->flags & (TCP_SYN | TCP_FIN)) &&
-		   seg->wnd == t->snd_wnd && t->snd_una != t->snd_max) {
-		/* A duplicate ACK as RFC 5681 2 defines it. */
+		   seg->wnd == t->snd_wnd && seq_lt(t->snd_una, t->snd_nxt)) {
+		/* A duplicate ACK as RFC 5681 2 defines it. Data must be in
+		 * flight: a persist probe's byte (snd_nxt stays) is not, and
+		 * the answers to probes are not duplicates. */
 		t->dupacks++;
 		if (t->dupacks == 3 && !t->in_recovery && seq_lt(t->recover, ack)) {
 			/* RFC 5681 3.2 with RFC 6582's "recover". */

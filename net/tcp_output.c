@@ -206,6 +206,8 @@ void tcp_output(struct netstack *ns, struct net_sock *s)
 			send = 1; /* sender SWS avoidance, same section */
 		else if (!len && fin)
 			send = 1; /* FIN alone; it needs no window */
+		else if (len && t->force_send)
+			send = 1;
 		if (!send)
 			break;
 		uint32_t seq = t->snd_nxt;
@@ -286,6 +288,16 @@ static void tcp_persist_expire(struct netstack *ns, struct net_sock *s)
 	if (flight || !left) {
 		t->persist_on = t->rtx_on = 0;
 		tcp_output(ns, s);
+		return;
+	}
+	if (t->snd_wnd) {
+		/* A window too small for SWS avoidance to use, and nothing
+		 * in flight to change that: RFC 1122 4.2.3.4's override
+		 * timeout sends what fits after all. */
+		t->persist_on = t->rtx_on = 0;
+		t->force_send = 1;
+		tcp_output(ns, s);
+		t->force_send = 0;
 		return;
 	}
 	/* RFC 1122 4.2.2.17: probes go on while the peer answers them (an

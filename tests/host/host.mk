@@ -66,7 +66,8 @@ FUZZ_ITERS ?= 200000
 # Two stacks run back to back over a simulated link (tests/host/README.md).
 HOST_NET_CFLAGS ?= $(HOST_TEST_CFLAGS) -m32
 HOST_NET_CPPFLAGS := $(HOST_TEST_CPPFLAGS) -Inet
-HOST_NET_TEST_NAMES := test_net_basic test_net_tcp test_net_close test_net_bulk
+HOST_NET_TEST_NAMES := test_net_basic test_net_tcp test_net_close test_net_bulk \
+	test_net_timers
 HOST_NET_TEST_BINS := $(addprefix $(HOST_BUILD)/,$(HOST_NET_TEST_NAMES))
 HOST_TEST_BINS += $(HOST_NET_TEST_BINS)
 HOST_NET_OBJS := $(patsubst %.c,$(HOST_BUILD)/net32/%.o,$(wildcard net/*.c) tests/host/net_testlib.c)
@@ -132,7 +133,7 @@ $(HOST_BUILD)/net32/%.o: %.c $(HOST_NET_HEADERS)
 	$(HOSTCC) $(HOST_NET_CFLAGS) $(HOST_NET_CPPFLAGS) -c $< -o $@
 
 $(HOST_NET_TEST_BINS): $(HOST_BUILD)/%: $(HOST_BUILD)/net32/tests/host/%.o $(HOST_NET_OBJS)
-	$(HOSTCC) $(HOST_NET_CFLAGS) $^ -o $@
+	$(HOSTCC) $(HOST_NET_CFLAGS) $^ -lm -o $@
 
 .PHONY: fuzz-net
 fuzz-net: $(HOST_BUILD)/test_net_fuzz

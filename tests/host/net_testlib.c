@@ -647,12 +647,20 @@ struct pkt take(int node)
 	return cap_pkt(node, cap_next[node]++);
 }
 
+/* A hand-played peer answers ARP requests for its address, as a real
+ * host would (tests that move the clock by hand outlive ARP entries). */
 struct pkt take_tcp(int node)
 {
 	for (;;) {
 		struct pkt k = take(node);
 		if (k.ethertype == 0x0800 && k.proto == 6)
 			return k;
+		if (k.ethertype == 0x0806 && k.arp_op == 1 && k.arp_tpa == IP_C) {
+			uint8_t f[64];
+			struct node *n = &sim.node[node];
+			inject(n, f,
+			       build_arp(f, n->cfg.mac, 2, MAC_C, IP_C, n->cfg.mac, n->cfg.ip));
+		}
 	}
 }
 
