@@ -234,6 +234,8 @@ void tcp_reset_reply(struct netstack *ns, const struct tcp_seg *seg);
 void tcp_rtt_sample(struct net_tcb *t, uint32_t rtt_ms);
 void tcp_sock_timer(struct netstack *ns, struct net_sock *s, uint32_t *next);
 void tcp_retransmit_una(struct netstack *ns, struct net_sock *s);
+/* Whether an ACK may answer an unacceptable segment now (RFC 5961 7). */
+int tcp_oow_ack_ok(struct netstack *ns, uint32_t *last, uint8_t *valid);
 void tcp_arm_rtx(struct netstack *ns, struct net_sock *s);
 uint32_t tcp_isn(struct netstack *ns, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport);
 void tcp_init_cc(struct net_tcb *t);

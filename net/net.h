@@ -53,6 +53,7 @@
 #define NET_TCP_DELACK_MS    40          /* delayed ACK (RFC 1122 4.2.3.2: under 500 ms) */
 #define NET_TCP_MSL_MS       5000        /* shortened MSL: TIME-WAIT lasts 2 * MSL = 10 s */
 #define NET_TCP_FIN2_MS      60000       /* FIN-WAIT-2 of a closed socket gives up after this */
+#define NET_TCP_OOW_ACK_MS   500         /* at most one ACK per this for unacceptable segments */
 #define NET_NO_TIMER         0xFFFFFFFFu /* net_next_timer: nothing is due */
 
 /* --- configuration ---------------------------------------------------------- */
@@ -187,10 +188,11 @@ struct net_stats {
 		uint32_t rx_ooo_dropped;   /* out of order, no range slot left */
 		uint32_t rx_bad_ack;       /* acknowledges what was never sent */
 		uint32_t rx_resets, tx_resets;
-		uint32_t rx_rst_ignored;  /* outside the window */
-		uint32_t challenge_acks;  /* RFC 5961: in-window RST or SYN */
-		uint32_t rx_no_socket;    /* answered with RST */
-		uint32_t syn_dropped;     /* SYN queue or accept queue full, or no memory */
+		uint32_t rx_rst_ignored; /* outside the window */
+		uint32_t challenge_acks; /* RFC 5961: in-window RST or SYN */
+		uint32_t acks_limited; /* answers to unacceptable segments not sent (RFC 5961 7) */
+		uint32_t rx_no_socket; /* answered with RST */
+		uint32_t syn_dropped;  /* SYN queue or accept queue full, or no memory */
 		uint32_t accept_overflow; /* handshake done but no socket or queue room */
 		uint32_t conn_refused, conn_timeouts, conn_resets, conn_aborts;
 		uint32_t persist_probes; /* zero-window probes sent */

@@ -46,6 +46,7 @@ struct net_tcb {
 	uint32_t rtx_at;    /* retransmission or persist deadline */
 	uint32_t delack_at; /* delayed ACK deadline */
 	uint32_t state_at;  /* TIME-WAIT or FIN-WAIT-2 deadline */
+	uint32_t oow_at;    /* last ACK sent for an unacceptable segment */
 	uint32_t retransmits;
 	uint16_t mss; /* what we send: the peer's MSS option, at most ours */
 	uint8_t n_ooo, ooo_fin_valid;
@@ -57,6 +58,7 @@ struct net_tcb {
 	uint8_t unacked; /* in-order segments not acknowledged yet */
 	uint8_t ack_now, fin_queued, fin_rcvd, syn_acked;
 	uint8_t force_send; /* the persist timer overrides SWS avoidance */
+	uint8_t oow_sent;   /* oow_at is valid */
 	uint8_t soft_error; /* ICMP unreachable seen: reported if we time out */
 };
 
@@ -98,6 +100,8 @@ struct net_tw {
 	uint16_t lport, rport;
 	uint32_t snd_nxt, rcv_nxt;
 	uint32_t expires;
+	uint32_t oow_at; /* last ACK sent (rate limit) */
+	uint8_t oow_sent;
 };
 
 struct netstack {

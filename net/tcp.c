@@ -102,6 +102,7 @@ void tw_add(struct netstack *ns, const struct net_sock *s, uint32_t remaining)
 	w->snd_nxt = s->tcb.snd_nxt;
 	w->rcv_nxt = s->tcb.rcv_nxt;
 	w->expires = ns->now + remaining;
+	w->oow_sent = 0;
 }
 
 void tcp_enter_time_wait(struct netstack *ns, struct net_sock *s)
@@ -142,7 +143,8 @@ static int tw_input(struct netstack *ns, struct net_tw *w, const struct tcp_seg 
 		w->expires = ns->now + 2 * NET_TCP_MSL_MS;
 	/* Anything but a bare in-sequence ACK is answered; the bare ACK is
 	 * not, so two ends cannot trade ACKs for ever. */
-	if (seg->len || (seg->flags & (TCP_FIN | TCP_SYN)) || seg->seq != w->rcv_nxt)
+	if ((seg->len || (seg->flags & (TCP_FIN | TCP_SYN)) || seg->seq != w->rcv_nxt) &&
+	    tcp_oow_ack_ok(ns, &w->oow_at, &w->oow_sent))
 		tcp_send_raw(ns, w->lip, w->lport, w->rip, w->rport, w->snd_nxt, w->rcv_nxt,
 			     TCP_ACK, NET_SOCK_BUF, 0);
 	return 1;

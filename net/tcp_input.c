@@ -90,7 +90,8 @@ static void time_wait_input(struct netstack *ns, struct net_sock *s, const struc
 	}
 	if (seg->flags & TCP_FIN)
 		t->state_at = ns->now + 2 * NET_TCP_MSL_MS; /* its ACK was lost: wait again */
-	if (seg->len || (seg->flags & (TCP_FIN | TCP_SYN)) || seg->seq != t->rcv_nxt)
+	if ((seg->len || (seg->flags & (TCP_FIN | TCP_SYN)) || seg->seq != t->rcv_nxt) &&
+	    tcp_oow_ack_ok(ns, &t->oow_at, &t->oow_sent))
 		tcp_xmit(ns, s, t->snd_nxt, 0, TCP_ACK);
 }
 
@@ -179,7 +180,9 @@ static int tcp_ack(struct netstack *ns, struct net_sock *s, const struct tcp_seg
 			tcp_retransmit_una(ns, s);
 			t->cwnd = t->ssthresh + 3u * t->mss;
 		} else if (t->dupacks > 3 && t->in_recovery) {
-			t->cwnd += t->mss; /* inflation: a segment has left the network */
+			/* Inflation: a segment has left the network. Bounded, as
+			 * a peer can send duplicates without end. */
+			t->cwnd = min_u32(t->cwnd + t->mss, 2 * 0xFFFF);
 		}
 	}
 	/* The send window, from the newest segment only (RFC 9293 3.10.7.4). */
@@ -306,8 +309,10 @@ void tcp_input_sock(struct netstack *ns, struct net_sock *s, struct tcp_seg *seg
 		if (!inside) {
 			ns->st.tcp.rx_rst_ignored++;
 		} else if (seg->seq != t->rcv_nxt) {
-			ns->st.tcp.challenge_acks++;
-			tcp_xmit(ns, s, t->snd_nxt, 0, TCP_ACK);
+			if (tcp_oow_ack_ok(ns, &t->oow_at, &t->oow_sent)) {
+				ns->st.tcp.challenge_acks++;
+				tcp_xmit(ns, s, t->snd_nxt, 0, TCP_ACK);
+			}
 		} else {
 			int err = ECONNRESET;
 			ns->st.tcp.rx_resets++;
@@ -332,7 +337,8 @@ void tcp_input_sock(struct netstack *ns, struct net_sock *s, struct tcp_seg *seg
 				ns->st.tcp.rx_window_probes++;
 			else
 				ns->st.tcp.rx_out_of_window++;
-			t->ack_now = 1;
+			if (tcp_oow_ack_ok(ns, &t->oow_at, &t->oow_sent))
+				t->ack_now = 1;
 			tcp_output(ns, s);
 			return;
 		}
@@ -358,6 +364,10 @@ void tcp_input_sock(struct netstack *ns, struct net_sock *s, struct tcp_seg *seg
 			seg->len -= cut;
 			seg->seq += cut;
 		}
+		/* Data beyond the window is cut, and a FIN after it dropped.
+		 * A FIN right at the edge (the data fills the window) is kept,
+		 * as Linux does: it takes no buffer, and the peer need not
+		 * send it again once we read. */
 		uint32_t room = t->rcv_nxt + wnd - seg->seq;
 		if (seg->len > room) {
 			seg->len = room;
@@ -367,8 +377,10 @@ void tcp_input_sock(struct netstack *ns, struct net_sock *s, struct tcp_seg *seg
 
 	/* A SYN in the window of a synchronized connection: RFC 5961 4.2. */
 	if (seg->flags & TCP_SYN) {
-		ns->st.tcp.challenge_acks++;
-		tcp_xmit(ns, s, t->snd_nxt, 0, TCP_ACK);
+		if (tcp_oow_ack_ok(ns, &t->oow_at, &t->oow_sent)) {
+			ns->st.tcp.challenge_acks++;
+			tcp_xmit(ns, s, t->snd_nxt, 0, TCP_ACK);
+		}
 		return;
 	}
 	if (!(seg->flags & TCP_ACK)) {
@@ -396,7 +408,8 @@ void tcp_input_sock(struct netstack *ns, struct net_sock *s, struct tcp_seg *seg
 	if (r == ACK_GONE)
 		return;
 	if (r == ACK_DROP) {
-		t->ack_now = 1;
+		if (tcp_oow_ack_ok(ns, &t->oow_at, &t->oow_sent))
+			t->ack_now = 1;
 		tcp_output(ns, s);
 		return;
 	}

@@ -154,6 +154,22 @@ void tcp_retransmit_una(struct netstack *ns, struct net_sock *s)
 	tcp_xmit(ns, s, t->snd_una, len, flags);
 }
 
+/* Two ends that disagree about sequence numbers (a blind injection of an
+ * ACK can do that) would answer each other's every segment with an ACK,
+ * for ever. RFC 5961 7 asks for a limit; this is Linux's: one such ACK per
+ * NET_TCP_OOW_ACK_MS and connection. */
+int tcp_oow_ack_ok(struct netstack *ns, uint32_t *last, uint8_t *valid)
+{
+	if (*valid && (int32_t)(ns->now - *last) < NET_TCP_OOW_ACK_MS &&
+	    (int32_t)(ns->now - *last) >= 0) {
+		ns->st.tcp.acks_limited++;
+		return 0;
+	}
+	*last = ns->now;
+	*valid = 1;
+	return 1;
+}
+
 /* --- the sender ------------------------------------------------------------------- */
 
 void tcp_output(struct netstack *ns, struct net_sock *s)

@@ -228,6 +228,11 @@ static void test_rst_in_synchronized_states(void)
 	CHECK_EQ(k.seq, p.rcv_nxt);
 	CHECK_EQ(stats(A).tcp.challenge_acks, 1);
 	CHECK_EQ(sstate(A, s), NET_TCP_ESTABLISHED);
+	/* Another at once: no answer (RFC 5961 7 limits challenge ACKs). */
+	peer_raw(&p, p.snd_nxt + 11, 0, F_RST, 0, NULL, 0);
+	CHECK_EQ(pending(0), 0);
+	CHECK_EQ(stats(A).tcp.acks_limited, 1);
+	sim.now += NET_TCP_OOW_ACK_MS;
 	/* A SYN in the window: a challenge ACK too (RFC 5961 4.2). */
 	peer_raw(&p, p.snd_nxt, 0, F_SYN, 1000, NULL, 0);
 	k = take_tcp(0);
@@ -300,19 +305,39 @@ static void test_out_of_window_and_order(void)
 	peer_raw(&p, base + 1800, p.rcv_nxt, F_ACK, 65535, d + 1800, 1200);
 	k = take_tcp(0);
 	CHECK_EQ(k.ack, base + 4000);
+	CHECK_EQ(pending(0), 0);
 	CHECK_EQ(net_recv(A->ns, s, buf, sizeof(buf)), 4000);
 	CHECK(memcmp(buf, d, 4000) == 0);
+	k = take_tcp(0); /* the window has grown by 4000: an update */
+	CHECK_EQ(k.wnd, NET_SOCK_BUF);
+	CHECK_EQ(pending(0), 0);
 	/* An old duplicate: ACKed again, counted, no effect. */
 	peer_raw(&p, base + 100, p.rcv_nxt, F_ACK, 65535, d + 100, 500);
 	k = take_tcp(0);
 	CHECK_EQ(k.ack, base + 4000);
+	CHECK_EQ(pending(0), 0);
 	CHECK_EQ(stats(A).tcp.rx_dup, 1);
 	CHECK_EQ(net_recv(A->ns, s, buf, sizeof(buf)), -EAGAIN);
-	/* An ACK of data never sent: answered with an ACK, dropped. */
+	/* An ACK of data never sent: dropped; the ACK that answers it is
+	 * held back, since one answered an unacceptable segment just now
+	 * (RFC 5961 7: two ends that disagree must not trade ACKs for ever). */
+	peer_raw(&p, base + 4000, p.rcv_nxt + 5000, F_ACK, 65535, d + 4000, 10);
+	CHECK_EQ(pending(0), 0);
+	CHECK_EQ(stats(A).tcp.acks_limited, 1);
+	CHECK_EQ(stats(A).tcp.rx_bad_ack, 1);
+	sim.now += NET_TCP_OOW_ACK_MS;
 	peer_raw(&p, base + 4000, p.rcv_nxt + 5000, F_ACK, 65535, d + 4000, 10);
 	k = take_tcp(0);
 	CHECK_EQ(k.ack, base + 4000);
-	CHECK_EQ(stats(A).tcp.rx_bad_ack, 1);
+	CHECK_EQ(pending(0), 0);
+	CHECK_EQ(stats(A).tcp.rx_bad_ack, 2);
+	/* Beyond the window, twice at once: one answer. */
+	sim.now += NET_TCP_OOW_ACK_MS;
+	peer_raw(&p, base + 100000, p.rcv_nxt, F_ACK, 65535, d, 10);
+	peer_raw(&p, base + 100000, p.rcv_nxt, F_ACK, 65535, d, 10);
+	CHECK_EQ(take_tcp(0).ack, base + 4000);
+	CHECK_EQ(pending(0), 0);
+	CHECK_EQ(stats(A).tcp.acks_limited, 2);
 	/* More disjoint ranges than kept: the extra one is dropped. */
 	uint32_t start = base + 4000;
 	for (int i = 0; i <= NET_TCP_OOO_MAX; i++)
