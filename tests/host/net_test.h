@@ -103,8 +103,15 @@ struct sim {
 	uint32_t sent[2], lost[2], duplicated[2], reordered[2], corrupted[2];
 	uint32_t bad_frames;   /* frames that fail the checks: a stack bug */
 	int (*app)(void *arg); /* called every step; returns 1 if it did something */
+	/* If set, delivers each frame instead of inject() (the fuzzer
+	 * mutates it on the way). */
+	void (*deliver)(struct node *to, const uint8_t *frame, uint32_t len);
+	/* If set, called after every frame and every step (the fuzzer's
+	 * invariants). */
+	void (*after_step)(void);
 	void *app_arg;
 	int quiet;
+	uint32_t max_step_ms; /* if set, the clock never jumps further (the app runs) */
 };
 extern struct sim sim;
 #define A (&sim.node[0])

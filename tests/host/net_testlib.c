@@ -428,19 +428,23 @@ static void event_cb(void *ctx, int sock, unsigned ev)
 		n->on_event(n, sock, ev);
 }
 
+/* The buffers are kept from one call to the next (the fuzzer calls this
+ * thousands of times); nothing in them is read before it is written. */
 void sim_init(uint32_t start_ms, uint64_t seed)
 {
-	sim_free();
+	struct sim_frame *q = sim.q, *cap[2] = {sim.cap[0], sim.cap[1]};
+	struct netstack *ns[2] = {sim.node[0].ns, sim.node[1].ns};
 	memset(&sim, 0, sizeof(sim));
 	cap_next[0] = cap_next[1] = 0;
 	sim.now = start_ms;
 	sim.rng = seed * 0x9E3779B97F4A7C15ull + 1;
-	sim.q = calloc(SIM_MAX_FRAMES, sizeof(*sim.q));
+	sim.q = q ? q : malloc(SIM_MAX_FRAMES * sizeof(*sim.q));
 	for (int i = 0; i < 2; i++) {
 		struct node *n = &sim.node[i];
-		sim.cap[i] = calloc(SIM_MAX_FRAMES, sizeof(struct sim_frame));
+		sim.cap[i] = cap[i] ? cap[i] : malloc(SIM_MAX_FRAMES * sizeof(struct sim_frame));
 		n->idx = i;
-		n->ns = calloc(1, sizeof(struct netstack));
+		/* net_init clears it */
+		n->ns = ns[i] ? ns[i] : malloc(sizeof(struct netstack));
 		memcpy(n->cfg.mac, i ? MAC_B : MAC_A, 6);
 		n->cfg.ip = i ? IP_B : IP_A;
 		n->cfg.netmask = NETMASK;
@@ -495,7 +499,12 @@ int sim_step(uint32_t end)
 		static struct sim_frame f;
 		f = sim.q[best];
 		sim.q[best] = sim.q[--sim.nq];
-		inject(&sim.node[f.to], f.data, f.len);
+		if (sim.deliver)
+			sim.deliver(&sim.node[f.to], f.data, f.len);
+		else
+			inject(&sim.node[f.to], f.data, f.len);
+		if (sim.after_step)
+			sim.after_step();
 		work = 1;
 	}
 	for (int i = 0; i < 2; i++)
@@ -505,6 +514,8 @@ int sim_step(uint32_t end)
 		}
 	if (sim.app && sim.app(sim.app_arg))
 		work = 1;
+	if (sim.after_step)
+		sim.after_step();
 	if (work) {
 		if (sim.now == last_now && ++same_time_rounds > 200000)
 			net_test_fail(__FILE__, __LINE__, "livelock: no progress in time");
@@ -524,6 +535,8 @@ int sim_step(uint32_t end)
 		if (t != NET_NO_TIMER && before(sim.now + t, next))
 			next = sim.now + t;
 	}
+	if (sim.max_step_ms && before(sim.now + sim.max_step_ms, next))
+		next = sim.now + sim.max_step_ms;
 	sim.now = before(sim.now, next) ? next : sim.now + 1;
 	return 1;
 }
