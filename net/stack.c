@@ -30,6 +30,13 @@ void net_leave(struct netstack *ns)
 				struct net_sock *s = &ns->sock[i];
 				if (!s->type)
 					continue;
+				/* Not yet accepted, or closed: the glue does not know
+				 * this id. Nothing counts as reported, so accept's own
+				 * return reports what is pending by then. */
+				if (s->parent >= 0 || (s->flags & SF_ORPHAN)) {
+					s->reported = 0;
+					continue;
+				}
 				unsigned bits = sock_poll(ns, s);
 				unsigned rise = bits & ~(unsigned)s->reported;
 				s->reported = (uint8_t)bits;

@@ -63,6 +63,27 @@ static void test_handshake_and_data(void)
 	CHECK_EQ(info(A, c).rto_ms, NET_TCP_RTO_MIN);
 }
 
+static void test_events_of_unaccepted_connections(void)
+{
+	sim_init(0, 12);
+	int l = listener(B, 80, 2);
+	int c = net_socket(A->ns, NET_SOCK_STREAM, 1);
+	CHECK_EQ(net_connect(A->ns, c, IP_B, 80), -EINPROGRESS);
+	CHECK(RUN_UNTIL(net_poll(B->ns, l) & NET_POLL_IN, 1000));
+	CHECK_EQ(net_send(A->ns, c, "early", 5), 5);
+	sim_run(100);
+	/* Data arrived before accept: no event for an id nobody knows... */
+	for (int i = 0; i < NET_MAX_SOCKETS; i++)
+		if (i != l)
+			CHECK_EQ(B->events[i], 0);
+	/* ...and accept's return reports it. */
+	int s = net_accept(B->ns, l, 2, NULL, NULL);
+	CHECK(s >= 0);
+	CHECK(B->events[s] & NET_POLL_IN);
+	char buf[8];
+	CHECK_EQ(net_recv(B->ns, s, buf, sizeof(buf)), 5);
+}
+
 static void test_active_open_on_the_wire(void)
 {
 	sim_init(0, 2);
@@ -530,6 +551,7 @@ int main(void)
 {
 	static const struct net_test tests[] = {
 		NET_TEST(test_handshake_and_data),
+		NET_TEST(test_events_of_unaccepted_connections),
 		NET_TEST(test_active_open_on_the_wire),
 		NET_TEST(test_passive_open_and_delayed_ack),
 		NET_TEST(test_rst_for_closed_port),
