@@ -29,9 +29,9 @@
 #define NET_SYN_MAX      16    /* half-open (SYN-RECEIVED) connections, all listeners */
 #define NET_TW_MAX       16    /* closed connections waiting in TIME-WAIT */
 #define NET_ARP_ENTRIES  16
-#define NET_ARP_QUEUE    8 /* packets waiting for an ARP reply, all destinations */
-#define NET_LOOP_QUEUE   8 /* packets to our own address, not yet delivered */
-#define NET_TCP_OOO_MAX  8 /* out-of-order byte ranges held per connection */
+#define NET_ARP_QUEUE    8  /* packets waiting for an ARP reply, all destinations */
+#define NET_LOOP_QUEUE   16 /* packets to our own address, not yet delivered */
+#define NET_TCP_OOO_MAX  8  /* out-of-order byte ranges held per connection */
 #define NET_MTU          1500
 #define NET_FRAME_MAX    1514  /* Ethernet header + MTU, no FCS */
 #define NET_TCP_MSS      1460  /* MTU - 20 (IP) - 20 (TCP) */

@@ -273,6 +273,29 @@ static void test_bulk_across_clock_wrap(void)
 	CHECK(sim.now < 0x80000000u); /* it did wrap */
 }
 
+static void test_bulk_loopback(void)
+{
+	/* Both ends on A, through the loopback queue: nothing on the wire. */
+	sim_init(0, 9);
+	A->capture = 1;
+	int l = net_socket(A->ns, NET_SOCK_STREAM, 1);
+	CHECK_EQ(net_bind(A->ns, l, 0, 80), 0);
+	CHECK_EQ(net_listen(A->ns, l, 2), 0);
+	int c = net_socket(A->ns, NET_SOCK_STREAM, 1);
+	CHECK_EQ(net_connect(A->ns, c, IP_A, 80), -EINPROGRESS);
+	int s = -1;
+	CHECK(RUN_UNTIL((s = net_accept(A->ns, l, 1, NULL, NULL)) >= 0, 1000));
+	CHECK_EQ(net_connect(A->ns, c, IP_A, 80), 0);
+	CHECK_EQ(info(A, c).peer_port, 80);
+	CHECK_EQ(info(A, s).peer_port, info(A, c).local_port);
+	add_xfer(A, c, A, s, MIB / 2, 51);
+	add_xfer(A, s, A, c, MIB / 2, 52);
+	run_and_verify(60000);
+	CHECK_EQ(cap_count(0), 0);
+	printf("  loopback: %u packets, %u dropped (queue full), %u retransmits\n",
+	       stats(A).ip.loopback, stats(A).ip.loop_drops, stats(A).tcp.retransmits);
+}
+
 int main(void)
 {
 	static const struct net_test tests[] = {
@@ -280,6 +303,7 @@ int main(void)
 		NET_TEST(test_bulk_both_ways),         NET_TEST(test_bulk_lossy_both_ways),
 		NET_TEST(test_bulk_ten_percent_loss),  NET_TEST(test_bulk_long_delay),
 		NET_TEST(test_concurrent_connections), NET_TEST(test_bulk_across_clock_wrap),
+		NET_TEST(test_bulk_loopback),
 	};
 	return net_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
 }
