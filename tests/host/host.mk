@@ -73,7 +73,7 @@ HOST_TEST_BINS += $(HOST_NET_TEST_BINS)
 HOST_NET_OBJS := $(patsubst %.c,$(HOST_BUILD)/net32/%.o,$(wildcard net/*.c) tests/host/net_testlib.c)
 HOST_NET_HEADERS := $(wildcard net/*.h) tests/host/net_test.h $(HOST_HEADERS)
 # make fuzz-net: the network fuzzer's long run (make host-tests runs a short one).
-NET_FUZZ_ITERS ?= 2000000
+NET_FUZZ_ITERS ?= 100000
 
 .PHONY: host-tests host-tests-build host-tests-clean
 
