@@ -27,20 +27,65 @@ static int16_t hash[NHASH];
 static int16_t lru_head, lru_tail; /* head: most recently used */
 static uint32_t nbufs, bsize, spb, limit, ndirty;
 
+/* How often a request is sent again when the driver died under it or was
+ * restarted since we last asked it about the disk. */
+#define DISK_TRIES 4
+
+int disk_info(uint32_t *sectors)
+{
+	for (int tries = 0; tries < DISK_TRIES; tries++) {
+		struct msg m = {0};
+		m.type = ATA_INFO;
+		int r = call(SVC_ATA, &m);
+		if (r == -EDEADSRCDST)
+			continue;
+		if (r == 0) {
+			*sectors = m.w[0];
+			fs.disk_sectors = m.w[0];
+			fs.disk_instance = m.w[1];
+		}
+		return r;
+	}
+	return -EIO;
+}
+
+/* The driver was restarted since the mount: before trusting it with the
+ * request again, check it still sees the same disk. */
+static int disk_revalidate(void)
+{
+	uint32_t mounted = fs.disk_sectors, sectors;
+	if (disk_info(&sectors) < 0)
+		return -EIO;
+	if (sectors != mounted) {
+		comp_log("fs: the restarted disk driver sees %u sectors, not %u: refusing the "
+			 "disk\n",
+			 sectors, mounted);
+		fs.disk_sectors = mounted;
+		return -EIO;
+	}
+	comp_log("fs: the disk driver was restarted; the disk is the same, going on\n");
+	return 0;
+}
+
 int disk_io(int op, uint32_t lba, uint32_t count, void *buf)
 {
-	/* A driver restarted under us (micro) answers -EDEADSRCDST; a
-	 * whole-block read or write is idempotent, so simply ask again. */
-	for (int tries = 0; tries < 3; tries++) {
+	/* A driver that dies under a request answers -EDEADSRCDST, and its
+	 * next instance answers a request meant for the old one -ESTALE. A
+	 * whole-block read or write is idempotent: send it again, a fresh
+	 * message with a fresh grant, a bounded number of times. */
+	for (int tries = 0; tries < DISK_TRIES; tries++) {
 		struct msg m = {0};
 		m.type = op;
 		m.w[0] = lba;
 		m.w[1] = count;
+		m.w[2] = fs.disk_instance;
 		m.grant.addr = (uint32_t)(uintptr_t)buf;
 		m.grant.len = count * ATA_SECTOR;
 		m.grant.rights = op == ATA_READ ? GRANT_WRITE : GRANT_READ;
 		int r = call(SVC_ATA, &m);
-		if (r != -EDEADSRCDST)
+		if (r == -ESTALE && disk_revalidate() < 0)
+			return -EIO;
+		if (r != -EDEADSRCDST && r != -ESTALE)
 			return r < 0 ? r : 0;
 	}
 	return -EIO;

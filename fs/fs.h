@@ -39,6 +39,8 @@ struct buf {
 /* The disk: ATA_READ/ATA_WRITE of count sectors at lba into/out of buf
  * (this component's own memory), retried if the driver was restarted. */
 int disk_io(int op, uint32_t lba, uint32_t count, void *buf);
+/* ATA_INFO: the disk's size, and which driver instance answers. */
+int disk_info(uint32_t *sectors);
 
 /* Forgets every buffer and sets the block size; blocks >= nblocks are
  * refused (they lie outside the file system). */
@@ -77,6 +79,8 @@ struct fs_info {
 	uint16_t mount_state;   /* s_state found at mount, | EXT2_ERROR_FS once one is met */
 	uint8_t sb_clean;       /* the disk says EXT2_VALID_FS (after fs_unmount) */
 	uint8_t errors_unsaved; /* EXT2_ERROR_FS is not on the disk yet */
+	uint32_t disk_sectors;  /* the disk's size, as its driver said at mount */
+	uint32_t disk_instance; /* the driver instance that said it (abi/fs.h, ATA_INFO) */
 };
 extern struct fs_info fs;
 

@@ -121,20 +121,6 @@ struct ext2_group_desc *gd_get(uint32_t g, struct buf **bp)
 	return gd;
 }
 
-static int ata_info(uint32_t *sectors)
-{
-	for (int tries = 0; tries < 3; tries++) {
-		struct msg m = {0};
-		m.type = ATA_INFO;
-		int r = call(SVC_ATA, &m);
-		if (r == -EDEADSRCDST)
-			continue;
-		*sectors = m.w[0];
-		return r < 0 ? r : 0;
-	}
-	return -EIO;
-}
-
 /* The superblock's own consistency ("Superblock" in the spec). */
 static int check_super(const struct ext2_super *sb, uint32_t disk_sectors)
 {
@@ -270,7 +256,7 @@ int fs_mount(void)
 	memset(&fs, 0, sizeof(fs));
 	fs.state = FS_UNMOUNTED;
 	icache_init();
-	int r = ata_info(&sectors);
+	int r = disk_info(&sectors);
 	if (r < 0) {
 		if (!told++)
 			comp_log("fs: no disk yet (error %d); will try again\n", r);

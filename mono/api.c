@@ -46,7 +46,7 @@ int timer_set(uint32_t ms)
 /* The caller's innermost call, if it is a call to mc: the frame a reply
  * or a grant copy refers to. A forged token (a pid that is not calling
  * us) finds nothing. */
-static struct call_frame *frame_of(uint32_t pid, const struct mcomp *mc)
+static inline struct call_frame *frame_of(uint32_t pid, const struct mcomp *mc)
 {
 	struct proc *caller = proc_by_pid((int)pid);
 	if (!caller || !caller->call || services[caller->call->svc].comp != mc->comp)

@@ -20,7 +20,7 @@ static void run_handler(struct mcomp *mc, void *arg)
 {
 	struct handle_args *a = arg;
 	if (!mc->rec->control(mc->c, a->m))
-		mcomp_handler(mc, a->svc)(a->m);
+		services[a->svc].handle(a->m);
 }
 
 /* Runs the request in the component serving f->svc and leaves the reply

@@ -22,14 +22,6 @@ struct mcomp mcomps[MAX_COMPS];
 struct comp_ctx comp_ctxs[NPROC];
 static int nmcomps;
 
-void (*mcomp_handler(const struct mcomp *mc, int svc))(struct msg *)
-{
-	for (int i = 0; i < COMP_MAX_SERVICES; i++)
-		if (mc->c->serves[i].svc == svc)
-			return mc->c->serves[i].handle;
-	return mc->c->serves[0].handle; /* the table and the manifest disagree: checked at start */
-}
-
 static void run_init(struct mcomp *mc, void *arg)
 {
 	*(int *)arg = mc->c->init ? mc->c->init() : 0;
@@ -116,11 +108,13 @@ static void mono_start(void)
 			panic("mono: component %s is placed in the kernel but not linked in",
 			      e->name);
 		const struct component *c = rec->c;
-		for (int k = 0; k < COMP_MAX_SERVICES && e->services[k]; k++)
+		for (int k = 0; k < COMP_MAX_SERVICES && e->services[k]; k++) {
 			if (c->serves[k].svc != e->services[k])
 				panic("mono: %s: its manifest and the table disagree on its "
 				      "services",
 				      e->name);
+			services[e->services[k]].handle = c->serves[k].handle;
+		}
 		rights_compare(i, c);
 		struct mcomp *mc = &mcomps[i];
 		mc->c = c;

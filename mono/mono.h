@@ -83,7 +83,5 @@ static inline void enter_comp(struct mcomp *mc, void (*fn)(struct mcomp *, void 
 	*cx = outer;
 	cx->since = ticks;
 }
-/* The handler of service svc in mc's manifest. */
-void (*mcomp_handler(const struct mcomp *mc, int svc))(struct msg *);
 
 #endif

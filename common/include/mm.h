@@ -37,7 +37,7 @@ int reserve_active(void);
 #define PTE_PWT 0x008 /* write-through */
 #define PTE_PCD 0x010 /* cache disabled: device registers */
 #define PTE_PS  0x080
-#define PTE_G  0x100
+#define PTE_G   0x100
 /* Software bit: the frame is not ours to free (device or shared memory). */
 #define PTE_BORROWED 0x200
 #define PTE_ADDR(e)  ((e) & ~0xFFFu)
@@ -75,8 +75,22 @@ int copy_to_user(pde_t *pgdir, uint32_t udst, const void *src, uint32_t len);
 /* Copies between two address spaces (grants in micro), page by page. */
 int copy_between(pde_t *dpg, uint32_t udst, pde_t *spg, uint32_t usrc, uint32_t len);
 /* Any of the four: a NULL space is ring-0 memory (an address the kernel
- * trusts), any other is checked as user memory. */
-int space_copy(pde_t *dst_space, uint32_t dst, pde_t *src_space, uint32_t src, uint32_t len);
+ * trusts), any other is checked as user memory. Inline: every grant copy
+ * of every placement goes through it. */
+void *memcpy(void *dst, const void *src, size_t n);
+static inline int space_copy(pde_t *dst_space, uint32_t dst, pde_t *src_space, uint32_t src,
+			     uint32_t len)
+{
+	if (!dst_space && !src_space) {
+		memcpy((void *)dst, (const void *)src, len);
+		return 0;
+	}
+	if (!dst_space)
+		return copy_from_user(src_space, (void *)dst, src, len);
+	if (!src_space)
+		return copy_to_user(dst_space, dst, (const void *)src, len);
+	return copy_between(dst_space, dst, src_space, src, len);
+}
 /* A user C string of at most max bytes including the NUL: its length, or
  * -EFAULT, or -ENAMETOOLONG. */
 int copy_str_from_user(pde_t *pgdir, char *dst, uint32_t usrc, uint32_t max);

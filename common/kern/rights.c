@@ -19,18 +19,6 @@ static int within(uint32_t base, uint32_t len, uint32_t rbase, uint32_t rlen)
 	return rlen && base >= rbase && len <= rlen && base - rbase <= rlen - len;
 }
 
-int grant_copy(const struct grant_rec *g, uint32_t off, pde_t *local_space, uint32_t local,
-	       uint32_t len, uint32_t dir)
-{
-	if ((dir != GRANT_READ && dir != GRANT_WRITE) || !(g->rights & dir))
-		return -EPERM;
-	if (off > g->len || len > g->len - off)
-		return -EFAULT;
-	if (dir == GRANT_WRITE)
-		return space_copy(g->space, g->addr + off, local_space, local, len);
-	return space_copy(local_space, local, g->space, g->addr + off, len);
-}
-
 int rights_port_range(int comp, int i, struct comp_ports *out)
 {
 	const struct comp_grant *g = &comp_grants[comp];

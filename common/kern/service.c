@@ -34,7 +34,7 @@ void service_init(void)
 			if (svc <= 0 || svc >= SVC_MAX || services[svc].entry)
 				panic("service table: %s: bad or duplicate service %d", e->name,
 				      svc);
-			services[svc] = (struct service){e, e->transport, c};
+			services[svc] = (struct service){e, e->transport, c, NULL};
 		}
 		for (int i = 0; i < COMP_MAX_IRQS; i++) {
 			int line = e->rights.irqs[i];
@@ -47,7 +47,7 @@ void service_init(void)
 void service_bind(int svc, const struct transport *t)
 {
 	KASSERT(svc > 0 && svc < SVC_MAX && !services[svc].transport);
-	services[svc] = (struct service){NULL, t, -1};
+	services[svc] = (struct service){NULL, t, -1, NULL};
 }
 
 void service_start(void)

@@ -254,19 +254,6 @@ int copy_between(pde_t *dpd, uint32_t udst, pde_t *spd, uint32_t usrc, uint32_t 
 	return 0;
 }
 
-int space_copy(pde_t *dst_space, uint32_t dst, pde_t *src_space, uint32_t src, uint32_t len)
-{
-	if (!dst_space && !src_space) {
-		memcpy((void *)dst, (const void *)src, len);
-		return 0;
-	}
-	if (!dst_space)
-		return copy_from_user(src_space, (void *)dst, src, len);
-	if (!src_space)
-		return copy_to_user(dst_space, dst, (const void *)src, len);
-	return copy_between(dst_space, dst, src_space, src, len);
-}
-
 int copy_str_from_user(pde_t *pd, char *dst, uint32_t usrc, uint32_t max)
 {
 	for (uint32_t i = 0; i < max; i++) {

@@ -90,7 +90,9 @@ struct fs_dirent {
 #define ATA_SECTOR      512
 #define ATA_READ        1   /* w[0] = first sector (LBA28), w[1] = count; grant W -> 0 */
 #define ATA_WRITE       2   /* w[0] = first sector, w[1] = count; grant R -> 0 */
-#define ATA_INFO        3   /* -> 0, w[0] = sectors on the disk */
+#define ATA_INFO        3   /* -> 0, w[0] = sectors on the disk, w[1] = the driver's instance */
+/* A read or write may name in w[2] the instance it is meant for (0: any);
+ * one meant for an instance before a restart answers -ESTALE. */
 #define ATA_MAX_SECTORS 256 /* per request: one 128 KiB transfer */
 
 #endif
