@@ -137,16 +137,18 @@ static int32_t sys_irq_wait(struct trapframe *tf)
 }
 
 /* Maps n pages from physical first (device memory, or fresh DMA frames)
- * at the server's next free mapping address. */
-static int32_t map_pages(struct proc *p, uint32_t first, uint32_t n, uint32_t flags)
+ * at the server's next free mapping address: that address, or 0 when a
+ * page table could not be had. (The area lies above 2 GiB: as an int32_t
+ * an address there is negative, so errors are not told by their sign.) */
+static uint32_t map_pages(struct proc *p, uint32_t first, uint32_t n, uint32_t flags)
 {
 	struct server *s = ipc_of(p)->srv;
 	uint32_t va = s->next_map_va;
 	for (uint32_t i = 0; i < n; i++)
 		if (vm_map(p->pgdir, va + i * PAGE_SIZE, first + i * PAGE_SIZE, flags) < 0)
-			return -ENOMEM;
+			return 0;
 	s->next_map_va = va + n * PAGE_SIZE;
-	return (int32_t)va;
+	return va;
 }
 
 static uint32_t map_room(struct proc *p)
@@ -168,8 +170,8 @@ static int32_t sys_mmio_map(struct trapframe *tf)
 	uint32_t n = (uint32_t)(((uint64_t)pa + len - first + PAGE_SIZE - 1) / PAGE_SIZE);
 	if (n * PAGE_SIZE > map_room(p))
 		return -ENOMEM;
-	int32_t va = map_pages(p, first, n, PTE_U | PTE_W | PTE_BORROWED | PTE_PCD | PTE_PWT);
-	return va < 0 ? va : va + (int32_t)(pa & (PAGE_SIZE - 1));
+	uint32_t va = map_pages(p, first, n, PTE_U | PTE_W | PTE_BORROWED | PTE_PCD | PTE_PWT);
+	return va ? (int32_t)(va + (pa & (PAGE_SIZE - 1))) : -ENOMEM;
 }
 
 static int32_t sys_dma_alloc(struct trapframe *tf)
@@ -191,13 +193,14 @@ static int32_t sys_dma_alloc(struct trapframe *tf)
 		return -ENOMEM;
 	}
 	memset(P2V(first), 0, n * PAGE_SIZE);
-	/* Owned by the server's space: freed with it. */
-	int32_t va = map_pages(p, first, n, PTE_U | PTE_W);
-	if (va < 0)
-		return va;
+	/* Owned by the server's space: freed with it (pages mapped before a
+	 * failure too). */
+	uint32_t va = map_pages(p, first, n, PTE_U | PTE_W);
+	if (!va)
+		return -ENOMEM;
 	if (copy_to_user(p->pgdir, tf->ecx, &first, sizeof(first)) < 0)
 		return -EFAULT;
-	return va;
+	return (int32_t)va;
 }
 
 static int32_t sys_klog(struct trapframe *tf)

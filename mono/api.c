@@ -101,6 +101,11 @@ int grant_write(const struct msg *m, uint32_t off, const void *src, uint32_t len
 	return copy(m->sender, off, (void *)src, len, GRANT_WRITE);
 }
 
+int grant_read_deferred(reply_token t, uint32_t off, void *dst, uint32_t len)
+{
+	return copy(t, off, dst, len, GRANT_READ);
+}
+
 int grant_write_deferred(reply_token t, uint32_t off, const void *src, uint32_t len)
 {
 	return copy(t, off, (void *)src, len, GRANT_WRITE);

@@ -5,20 +5,18 @@
         --tests tests/guest/tests.txt [--timeout-boot 60] [--timeout-test 60] \
         [--measure bench_null]
 
-Each line of the tests file is name<TAB>command<TAB>regex[<TAB>option...]. The
-command is typed at the "$ " prompt; the test passes when the regex is found in
-what the guest prints before the next prompt and no line of it starts with
-FAIL. Options: exit=N: the guest must instead make QEMU exit with status N (the
-kernel's isa-debug-exit write of v gives status 2*v+1); QEMU is then booted
-again for the rest. stall=S: read nothing of the guest's output for S seconds
-after typing the command, as a terminal that stops reading would (QEMU's
-serial line then stops taking bytes). when=COND: the test runs only if the placement (--placement,
-build/<kernel>/placement.txt) says so: NAME:kernel or NAME:server (where
-component NAME runs), rs or !rs (whether any server, and so a reincarnation
-server, runs); a test left out is listed as "skip", never counted. A hang or a crash fails that one test, and the runner boots
-a fresh QEMU for the next, so one bad test never stalls the run. The last test
-types `poweroff` and wants status 1. The last line printed is always
-"N passed, N failed".
+Each line of the tests file is name<TAB>command<TAB>regex[<TAB>option...]
+(tools/guestlist.py parses them and lists the options: exit=, when=, stall=,
+host= and ready=). The command is typed at the "$ " prompt; the test passes
+when the regex is found in what the guest prints before the next prompt, no
+line of it starts with FAIL and, with host=, the host command succeeded. With
+exit=N the guest must instead make QEMU exit with status N (the kernel's
+isa-debug-exit write of v gives status 2*v+1); QEMU is then booted again for
+the rest. With --net the guest gets an e1000 on QEMU's user networking, with
+ports forwarded from 127.0.0.1 (tools/hostpeer.py). A hang or a crash fails
+that one test, and the runner boots a fresh QEMU for the next, so one bad
+test never stalls the run. The last test types `poweroff` and wants status
+1. The last line printed is always "N passed, N failed".
 
 Only the Python standard library is used: the runner must work on a fresh
 Debian or Ubuntu with nothing but the packages tools/install-deps.sh installs.
@@ -35,6 +33,10 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import guestlist  # noqa: E402  (the test lists)
+import hostpeer  # noqa: E402  (the host side of network tests)
 
 PROMPT_RE = re.compile(r"(?:^|\n)\$ ")
 ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
@@ -243,82 +245,6 @@ class Qemu:
             self.log.guest(err if err.endswith(b"\n") else err + b"\n")
 
 
-def load_placement(path):
-    """{component: "kernel" or "server"} from a placement.txt, or None."""
-    if not path:
-        return None
-    place = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            words = line.split()
-            if len(words) >= 2:
-                place[words[0]] = words[1]
-    return place
-
-
-def condition_holds(cond, place):
-    """cond: NAME:kernel, NAME:server, rs or !rs."""
-    servers = any(p == "server" for p in place.values())
-    if cond in ("rs", "!rs"):
-        return servers == (cond == "rs")
-    name, _, where = cond.partition(":")
-    return place.get(name) == where
-
-
-def parse_tests(path, place=None):
-    """Returns a list of (lineno, name, command, regex, exit status or None,
-    error or None, stall seconds); tests whose when= does not hold are left
-    out and named in a "skip" line."""
-    tests = []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.rstrip("\r\n")
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            # Runs of tabs count as one, so columns may be aligned with tabs.
-            cols = re.split(r"\t+", line.rstrip("\t"))
-            name = cols[0].strip() or "line%d" % lineno
-            err = None
-            want_exit = None
-            stall = 0
-            skip = None
-            if len(cols) < 2:
-                err = "line %d: expected name<TAB>command<TAB>regex[<TAB>option...]" % lineno
-                cols += [""] * 2
-            regex = cols[2] if len(cols) > 2 else ""
-            for opt in cols[3:]:
-                if err:
-                    break
-                m = re.fullmatch(r"\s*(exit|when|stall)=(\S+)\s*", opt)
-                if not m:
-                    err = "line %d: options are exit=N, stall=S and when=COND, not %r" % (
-                        lineno, opt)
-                elif m.group(1) in ("exit", "stall"):
-                    if not m.group(2).isdigit():
-                        err = "line %d: %s=%s is not a number" % (lineno, m.group(1), m.group(2))
-                    elif m.group(1) == "exit":
-                        want_exit = int(m.group(2))
-                    else:
-                        stall = int(m.group(2))
-                elif place is None:
-                    err = "line %d: when= needs --placement" % lineno
-                elif not re.fullmatch(r"!?rs|[a-z0-9_]+:(kernel|server)", m.group(2)):
-                    err = "line %d: when=%s: say NAME:kernel, NAME:server, rs or !rs" % (
-                        lineno, m.group(2))
-                elif not condition_holds(m.group(2), place):
-                    skip = m.group(2)
-            if skip and not err:
-                print("skip %s (when=%s)" % (name, skip), flush=True)
-                continue
-            if not err:
-                try:
-                    re.compile(regex, re.MULTILINE)
-                except re.error as e:
-                    err = "line %d: bad regex %r: %s" % (lineno, regex, e)
-            tests.append((lineno, name, cols[1], regex, want_exit, err, stall))
-    return tests
-
-
 class Runner:
     def __init__(self, args):
         self.args = args
@@ -326,6 +252,8 @@ class Runner:
         self.passed = 0
         self.failed = 0
         self.qemu = None
+        self.net = None
+        self.host_result = None
         self.boots = 0
         self.deadline = time.monotonic() + args.timeout_total
         self.log = Log(args.log or os.path.join("build", self.k, "guest-test.log"))
@@ -365,6 +293,11 @@ class Runner:
             # the disk (programs load from it), so watchdogs would fire; the
             # counts of code that never waits are the same either way.
             cmd += ["-icount", "shift=0,sleep=on"]
+        if a.net:
+            if self.net:
+                self.net.close()
+            self.net = hostpeer.Net(a.net, a.pcap)
+            cmd = self.net.wrap(cmd) + self.net.qemu_args()
         return cmd + [w for extra in a.qemu_args for w in shlex.split(extra)]
 
     def mode(self, icount):
@@ -404,12 +337,17 @@ class Runner:
         if self.qemu is not None:
             self.qemu.kill()
             self.qemu = None
+        if self.net is not None:
+            self.net.close()  # its namespace, in tap mode
+            self.net = None
 
     # -- one command -----------------------------------------------------------
-    def run_command(self, command, timeout, want_exit=None, stall=0):
+    def run_command(self, command, timeout, want_exit=None, stall=0, host=None, ready=None):
         """Type a command and collect its output. Returns (what, output) where
         what is "prompt", "exit" or "timeout"; the echo of the typed line is
-        removed from the output. stall: seconds of reading nothing first."""
+        removed from the output. stall: seconds of reading nothing first.
+        host: a host command to run meanwhile, once the guest printed ready;
+        its (status, output) is left in self.host_result."""
         q = self.qemu
         q.take()
         q.send(command + "\n")
@@ -421,7 +359,17 @@ class Runner:
             status = q.wait_exit(end)
             out = q.take()
             return ("exit" if status is not None else "timeout"), strip_echo(clean(out), command)
+        peer = None
+        self.host_result = None
+        if host:
+            ready_re = re.compile(ready, re.MULTILINE) if ready else None
+            while (ready_re and not ready_re.search(clean(q.buf)) and
+                   time.monotonic() < end and not q.eof):
+                q.pump(min(end, time.monotonic() + 0.2))
+            peer = hostpeer.Peer(host, self.net)
         what, _ = q.wait_prompt(end)
+        if peer:
+            self.host_result = peer.finish(min(end, time.monotonic() + 30))
         out = clean(q.take())
         if what == "prompt":
             # The prompt is not output; a late message after it is dropped
@@ -433,7 +381,8 @@ class Runner:
         pending = list(tests)
         need_boot = False
         while pending:
-            lineno, name, command, regex, want_exit, err, stall = pending.pop(0)
+            lineno, name, command, regex, opts, err = pending.pop(0)
+            want_exit = opts["exit"]
             if err:
                 self.fail(name, err)
                 continue
@@ -448,7 +397,8 @@ class Runner:
                     return False
                 need_boot = False
             self.log.mark("test %s: %s" % (name, command))
-            what, out = self.run_command(command, self.args.timeout_test, want_exit, stall)
+            what, out = self.run_command(command, self.args.timeout_test, want_exit,
+                                         opts["stall"], opts["host"], opts["ready"])
             if want_exit is not None:
                 need_boot = True
                 status = self.qemu.status
@@ -483,7 +433,12 @@ class Runner:
 
     def judge(self, name, regex, out):
         bad = [l for l in out.split("\n") if l.startswith("FAIL")]
-        if bad:
+        host, self.host_result = self.host_result, None
+        if host and host[0] != 0:
+            self.fail(name, "the host command %s" % (
+                "was killed: it took too long" if host[0] is None
+                else "exited with status %d" % host[0]), host[1] + "\n" + out)
+        elif bad:
             self.fail(name, "FAIL line: %s" % bad[0], out)
         elif not re.search(regex, out, re.MULTILINE):
             self.fail(name, "regex not found: %s" % regex, out)
@@ -542,8 +497,14 @@ class Runner:
 
     def main(self):
         a = self.args
+        why = hostpeer.tap_unavailable() if a.net == "tap" else None
+        if why:
+            # Said, and counted neither way: a skipped check is no pass.
+            self.note("skip: every test of %s: no tap device in a network namespace here (%s)"
+                      % (a.tests, why))
+            return
         try:
-            tests = parse_tests(a.tests, load_placement(a.placement))
+            tests = guestlist.parse_tests(a.tests, guestlist.load_placement(a.placement))
         except OSError as e:
             self.fail("tests", "cannot read %s: %s" % (a.tests, e))
             tests = None
@@ -594,6 +555,10 @@ def main():
     p.add_argument("--measure", action="append", default=[], metavar="NAME",
                    help="run the benchmark NAME once more under -icount and report its BENCH lines")
     p.add_argument("--log", help="serial log (default build/KERNEL/guest-test.log)")
+    p.add_argument("--net", choices=["user", "tap"],
+                   help="give the guest an e1000: on QEMU user networking, or on a tap device "
+                   "in a network namespace of its own (tools/hostpeer.py)")
+    p.add_argument("--pcap", help="with --net: write the guest's traffic to this pcap file")
     p.add_argument("--placement", help="where each component runs (build/KERNEL/placement.txt), "
                    "for the when= option of the tests")
     p.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-i386"))

@@ -45,6 +45,10 @@ mke2fs e2fsprogs
 e2fsck e2fsprogs
 debugfs e2fsprogs
 python3 python3
+curl curl
+nc netcat-openbsd
+ping iputils-ping
+ip iproute2
 EOF
 
 	# grub-mkrescue only makes a BIOS-bootable ISO if the i386-pc modules exist.

@@ -130,6 +130,7 @@ int reply(reply_token t, struct msg *r);
  * not waiting on us. */
 int grant_read(const struct msg *m, uint32_t off, void *dst, uint32_t len);
 int grant_write(const struct msg *m, uint32_t off, const void *src, uint32_t len);
+int grant_read_deferred(reply_token t, uint32_t off, void *dst, uint32_t len);
 int grant_write_deferred(reply_token t, uint32_t off, const void *src, uint32_t len);
 
 /* Interrupts. An IRQ line arrives masked: either irq_wait() returns, or,

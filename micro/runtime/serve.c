@@ -55,6 +55,11 @@ int grant_write(const struct msg *m, uint32_t off, const void *src, uint32_t len
 	return grant_write_deferred(m->sender, off, src, len);
 }
 
+int grant_read_deferred(reply_token t, uint32_t off, void *dst, uint32_t len)
+{
+	return sc(SYS_GRANT_COPY, t, off, (uint32_t)dst, len, GRANT_READ);
+}
+
 int grant_write_deferred(reply_token t, uint32_t off, const void *src, uint32_t len)
 {
 	return sc(SYS_GRANT_COPY, t, off, (uint32_t)src, len, GRANT_WRITE);

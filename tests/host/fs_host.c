@@ -149,6 +149,11 @@ int grant_write(const struct msg *m, uint32_t off, const void *src, uint32_t len
 	return grant_copy(m->sender, off, (void *)src, len, 1);
 }
 
+int grant_read_deferred(reply_token t, uint32_t off, void *dst, uint32_t len)
+{
+	return grant_copy(t, off, dst, len, 0);
+}
+
 int grant_write_deferred(reply_token t, uint32_t off, const void *src, uint32_t len)
 {
 	return grant_copy(t, off, (void *)src, len, 1);

@@ -47,6 +47,11 @@ void libc_fd_set_file(int fd, uint32_t handle, int flags)
 	}
 }
 
+void libc_fd_set_socket(int fd, uint32_t sock)
+{
+	fd_table[fd] = (struct fd_entry){.kind = FD_SOCKET, .flags = O_RDWR, .handle = sock};
+}
+
 void libc_stdout_is(const char *path)
 {
 	strlcpy(stdout_name, path, sizeof(stdout_name));
@@ -65,7 +70,7 @@ int libc_stdout_report(void)
 void libc_fd_close_all(void)
 {
 	for (int fd = 0; fd < OPEN_MAX; fd++)
-		if (fd_table[fd].kind == FD_FILE)
+		if (fd_table[fd].kind == FD_FILE || fd_table[fd].kind == FD_SOCKET)
 			close(fd);
 }
 
@@ -89,6 +94,8 @@ int read(int fd, void *buf, size_t n)
 		return -EBADF;
 	if (e->kind == FD_CONSOLE)
 		return console_read(buf, n);
+	if (e->kind == FD_SOCKET)
+		return libc_sock_recv(e, buf, n, 0);
 	if (n == 0) /* a zero-length grant means "no grant" */
 		return 0;
 	libc_fs_msg(&m, FS_READ, buf, n, GRANT_WRITE);
@@ -106,6 +113,8 @@ int write(int fd, const void *buf, size_t n)
 		r = -EBADF;
 	else if (e->kind == FD_CONSOLE)
 		r = console_write(buf, n);
+	else if (e->kind == FD_SOCKET)
+		r = libc_sock_send(e, buf, n, 0);
 	else if (n == 0)
 		r = 0;
 	else {
@@ -147,6 +156,8 @@ int close(int fd)
 		libc_fs_msg(&m, FS_CLOSE, NULL, 0, 0);
 		m.w[0] = e->handle;
 		r = libc_fs_call(&m);
+	} else if (e->kind == FD_SOCKET) {
+		r = libc_sock_close(e);
 	}
 	/* The descriptor is free even if the service failed: it cannot be
 	 * closed twice, and a dead service's handles are gone anyway. */

@@ -35,10 +35,11 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define SVC_CONSOLE 1 /* console: serial, VGA text, PS/2 keyboard */
 #define SVC_NULL    2 /* answers every request at once; for benchmarks */
 #define SVC_FS      3 /* files: the ext2 file service */
-#define SVC_NET     4 /* network (not built yet) */
+#define SVC_NET     4 /* the network stack: sockets (abi/net.h) */
 #define SVC_ATA     5 /* disk driver (private) */
 #define SVC_RS      6 /* reincarnation server (micro) / fault control */
 #define SVC_NULL2   7 /* null's second service: tests of several services, notify, cycles */
+#define SVC_ETH     8 /* Ethernet driver (private: the network stack's) */
 #define SVC_MAX     16
 
 #define SVC_BIT(s) (1u << (s))
