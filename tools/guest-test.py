@@ -355,10 +355,6 @@ class Runner:
             time.sleep(stall)
         end = self.until(timeout)
         self.waited = end - time.monotonic()
-        if want_exit is not None:
-            status = q.wait_exit(end)
-            out = q.take()
-            return ("exit" if status is not None else "timeout"), strip_echo(clean(out), command)
         peer = None
         self.host_result = None
         if host:
@@ -367,6 +363,12 @@ class Runner:
                    time.monotonic() < end and not q.eof):
                 q.pump(min(end, time.monotonic() + 0.2))
             peer = hostpeer.Peer(host, self.net)
+        if want_exit is not None:
+            status = q.wait_exit(end)
+            out = q.take()
+            if peer:  # its peer is gone: only that it ended matters
+                peer.finish(time.monotonic() + 5)
+            return ("exit" if status is not None else "timeout"), strip_echo(clean(out), command)
         what, _ = q.wait_prompt(end)
         if peer:
             self.host_result = peer.finish(min(end, time.monotonic() + 30))
@@ -414,7 +416,9 @@ class Runner:
                 self.stop()
                 continue
             if what == "timeout":
-                self.fail(name, "timeout: no prompt within %.0f s" % self.waited, out)
+                host = self.host_result[1] + "\n" if self.host_result else ""
+                self.host_result = None
+                self.fail(name, "timeout: no prompt within %.0f s" % self.waited, host + out)
                 need_boot = True
                 self.stop()
             elif what == "exit":

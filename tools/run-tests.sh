@@ -13,6 +13,7 @@
 #   BOCHS=0                skip the Bochs runs (they are on by default)
 #   HOST=0                 skip the host unit tests
 #   BENCH=0                skip the quick benchmark run and its check
+#   NET=0                  skip the network tests (tests/guest/net*.txt)
 #   POWERLOSS=0            skip the power-loss trials (tools/powerloss.py)
 #   POWERLOSS_TRIALS=5     power cuts per kernel (make powerloss runs more)
 #   MEASURE="bench_null bench_ipc"  benchmarks guest-test.py runs under -icount
@@ -149,6 +150,28 @@ for k in $KERNELS; do
 		run "disk $k" python3 tools/check-disk.py "$tmp/disk.img" --state "not clean"
 	fi
 done
+
+# The network, with real clients on the host: on QEMU's user networking
+# (restrict=on, ports forwarded from 127.0.0.1: curl and nc), and on a tap
+# device in a network namespace made for the boot (ping both ways, UDP,
+# damaged frames). Without root or /dev/net/tun the tap runs say they are
+# skipped and count neither way (tools/hostpeer.py).
+if [ "${NET:-1}" != 0 ]; then
+	for k in $KERNELS; do
+		for mode in user tap; do
+			qemu_disk=
+			if fresh_disk; then
+				qemu_disk="-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk"
+			fi
+			list=tests/guest/net.txt
+			[ "$mode" = tap ] && list=tests/guest/net-tap.txt
+			run "net $mode $k" python3 tools/guest-test.py --kernel "$k" \
+				--iso "build/$k/os.iso" --placement "build/$k/placement.txt" \
+				--net "$mode" --tests "$list" --qemu-args "$qemu_disk" --timeout-test 120 \
+				--log "build/$k/net-$mode.log"
+		done
+	done
+fi
 
 # A disk that is not ext2 must be refused at mount, with every kernel
 # still running: zeros, then bytes that are random but the same every run.

@@ -11,7 +11,7 @@ static const struct {
 	int svc;
 } services[] = {
 	{"console", SVC_CONSOLE}, {"null", SVC_NULL}, {"fs", SVC_FS},
-	{"net", SVC_NET},         {"ata", SVC_ATA},
+	{"net", SVC_NET},         {"ata", SVC_ATA},   {"e1000", SVC_ETH},
 };
 
 /* How long to wait for a restarted service to answer again: the
