@@ -1,6 +1,8 @@
-# One tree, two kernels. `make run` boots KERNEL (config.mk) in QEMU;
-# `make test` builds both kernels and runs every test. Objects go to
-# build/<kernel>/, so switching KERNEL never needs `make clean`.
+# One tree, a kernel per placement: mono, micro and the hybrid of PLACE.
+# `make run` boots KERNEL (config.mk) in QEMU; `make test` builds the three
+# and runs every test. Objects go to build/<kernel>/ (what every kernel
+# shares to build/comp/, build/srv/ and build/user/), so switching KERNEL
+# never needs `make clean`.
 # `make help` lists the targets.
 
 include config.mk

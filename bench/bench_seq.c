@@ -15,11 +15,10 @@
  * the emulated disk's speed drifts with the host's load, and a ratio of
  * figures taken minutes apart would measure that drift.
  *
- * SVC_ATA is private: only the file service may call it. The micro kernel
- * enforces that (a user program gets -EPERM), so there is no raw figure on
- * micro. The mono kernel checks no capability (design.md: "mono ignores
- * permissions"), so a user program can reach its in-kernel driver: that
- * missing wall is exactly what this figure uses, read-only. */
+ * SVC_ATA is private: a user program gets -EPERM in every kernel. This
+ * benchmark's row in common/system.conf (calls=ata) lets it, and only the
+ * image the system was built with, call the driver, read-only, so the raw
+ * figure is measured in every placement. */
 #define PATH        "/work/bench_seq.dat"
 #define CHUNK       (64u * 1024)
 #define RAW_CHUNK   (ATA_MAX_SECTORS * ATA_SECTOR)

@@ -13,8 +13,8 @@
  * grant_write; no pointer from a message is ever dereferenced.
  *
  * The cache is written back on FS_SYNC, when buffers are reused, and at
- * most SYNC_MS after a change otherwise (checked when requests arrive:
- * a component has no timer of its own). The volume is marked not clean on
+ * most SYNC_MS after a change otherwise (checked when requests arrive;
+ * the fs sets no timer). The volume is marked not clean on
  * the disk from the mount on; FS_UNMOUNT (poweroff's last request) marks it
  * clean, until the next request that may change it (super.c explains). */
 #include "fs.h"
@@ -401,7 +401,8 @@ static int fs_init(void)
 	 * stays a positive int. */
 	epoch = (last_sync & 0x7FFF) + 1;
 	fs_mount();
-	return 0; /* never fail: mono panics on that; requests answer -EIO instead */
+	return 0; /* never fail: a failed init leaves the service down; requests
+		   * answer -ENODEV instead, and mount again if the disk comes */
 }
 
 static const struct component fs_component = {

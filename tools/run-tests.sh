@@ -1,8 +1,12 @@
 #!/bin/sh
 # Run every test suite `make test` wants, after the build, and add them up:
 #   1. tools/run-host-tests.sh          (host unit tests)
-#   2. tools/guest-test.py              for each kernel, in QEMU
-#   3. tools/bochs.sh --test            for each kernel, in Bochs
+#   2. tools/guest-test.py              for each kernel, in QEMU, and
+#      tools/check-disk.py on its disk; then the bad disks
+#   3. tools/powerloss.py               power cuts, each kernel
+#   4. tools/tcb.py --check, tools/comp-bytes.py   what runs in ring 0
+#   5. make bench QUICK=1               and its check
+#   6. tools/bochs.sh --test            for each kernel, in Bochs
 # Each runner ends with "N passed, N failed"; their output is passed through
 # and the last line here is the grand total in the same form. A runner that
 # stops without its summary line (or exits non-zero while claiming no

@@ -28,7 +28,8 @@
  *    mmio_map and dma_alloc. No pointer from a message is dereferenced.
  *  - Rights: the manifest's ports, IRQ lines, device memory, PCI devices, DMA
  *    and services it calls are a request. The system's table (common/
- *    system.conf) is the grant; a server gets only what both name. */
+ *    system.conf) is the grant: a component gets its row, and what the
+ *    manifest asks beyond it is logged and refused (rights_compare). */
 #ifndef COMPONENT_H
 #define COMPONENT_H
 

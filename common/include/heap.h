@@ -1,6 +1,6 @@
 /* A first-fit heap with boundary tags and coalescing. Pure bookkeeping: it
- * asks a callback for more memory, so one source serves the kernel heap
- * (pages mapped on demand), the user malloc (sbrk) and the host tests. */
+ * asks a callback for more memory, so one source serves the user malloc
+ * (sbrk) and the host tests. (The kernel keeps no heap.) */
 #ifndef HEAP_H
 #define HEAP_H
 

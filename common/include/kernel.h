@@ -1,6 +1,7 @@
 /* Kernel-wide services of the shared layer: console output, panic, the
- * boot information, and the hooks each kernel flavour (mono/, micro/)
- * provides to the shared code. Components never include this. */
+ * boot information and the tick count. (What the hosts of mono/ and
+ * micro/ provide to the shared code is in service.h.) Components never
+ * include this. */
 #ifndef KERNEL_H
 #define KERNEL_H
 

@@ -1,4 +1,5 @@
-/* Physical frames, address spaces and the kernel heap. */
+/* Physical frames, address spaces, checked copies, and the few multi-page
+ * buffers the kernel allocates (kpages_alloc; it keeps no heap). */
 #ifndef MM_H
 #define MM_H
 

@@ -1,6 +1,6 @@
 /* PCI configuration space, for the kernel: the devices found at boot and
  * their decoding. Components reach a device only through pci_find of the
- * component API, which checks the system's table first (service.c). Facts
+ * component API, which checks the system's table first (rights.c). Facts
  * from the PCI Local Bus Specification 3.0: configuration mechanism #1
  * (3.2.2.3.2), the type 0 header (6.1) and base address registers (6.2.5). */
 #ifndef PCI_H
