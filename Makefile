@@ -18,6 +18,7 @@ VARIANT := $(KERNEL)$(if $(filter-out mono,$(KERNEL)),$(if $(filter-out l4,$(IPC
 	$(filter 0,$(FASTPATH)),-nofastpath))
 B := build/$(VARIANT)
 Q := $(if $(filter 1,$(V)),,@)
+comma := ,
 
 # Freestanding 32-bit code: no libc, no PIC, no SSE/x87 (the kernels save
 # no FPU state), frame pointers kept for the fault reports' backtraces.
@@ -228,12 +229,24 @@ disk: $(USER_PROGS) | $(DEPS_STAMP)
 # QEMU (status 1 is a clean poweroff, 3 a kernel panic). The disk is the
 # primary IDE master; the CD the GRUB ISO boots from is on the secondary.
 DISK_FLAGS = -drive file=$(DISK),format=raw,if=ide,index=0,media=disk
+# The network (NET=1, the default): an e1000 on QEMU's user networking with
+# restrict=on, so the guest reaches nothing outside; the host reaches its
+# web server, TCP and UDP echo ports through 127.0.0.1 only. PCAP=file
+# writes the traffic to a pcap file.
+NET_FWD = hostfwd=tcp:127.0.0.1:$(HTTP_PORT)-:80 hostfwd=tcp:127.0.0.1:$(ECHO_PORT)-:7 \
+	hostfwd=udp:127.0.0.1:$(ECHO_PORT)-:7
+NET_FLAGS = -netdev user,id=net0,restrict=on,$(subst $() ,$(comma),$(strip $(NET_FWD))) \
+	-device e1000,netdev=net0 \
+	$(if $(PCAP),-object filter-dump$(comma)id=dump0$(comma)netdev=net0$(comma)file=$(PCAP))
 QEMU_FLAGS = -cdrom $(B)/os.iso -m $(MEM) -no-reboot $(DISK_FLAGS) \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $(if $(filter 1,$(NET)),$(NET_FLAGS)) \
 	$(if $(filter 1,$(GUI)),-serial mon:stdio,-display none -serial mon:stdio) $(EXTRA_QEMU)
 
 run: iso disk-update
 	@echo "Booting the $(KERNEL) kernel in QEMU. Quit: type poweroff, or Ctrl-A then X."
+	$(if $(filter 1,$(NET)),@echo "The guest is 10.0.2.15. From this machine: its httpd (type httpd) at \
+http://127.0.0.1:$(HTTP_PORT)/, its tcpecho 7 at 127.0.0.1 port $(ECHO_PORT) (nc 127.0.0.1 \
+$(ECHO_PORT)). UDP and ping need a tap device: see docs/06-network.md.")
 	$(Q)$(QEMU) $(QEMU_FLAGS); s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || \
 	  { case $$s in 3) why="a kernel panic";; 5) why="init could not start a shell";; \
 	    *) why="see its messages above";; esac; \
@@ -288,10 +301,10 @@ distclean:
 	rm -rf build compile_commands.json
 
 help:
-	@echo "make run [KERNEL=mono|micro] [GUI=1]  boot in QEMU, serial console here"
-	@echo "make all          build both kernels (build/mono/, build/micro/)"
+	@echo "make run [KERNEL=mono|micro|hybrid] [GUI=1] [NET=0]  boot in QEMU, serial console here"
+	@echo "make all          build the three kernels (build/mono/, build/micro/, build/hybrid/)"
 	@echo "make iso          build build/\$$KERNEL/os.iso"
-	@echo "make test         host unit tests + guest tests of both kernels"
+	@echo "make test         host unit tests + guest tests of every kernel"
 	@echo "make host-tests   only the cmocka host tests"
 	@echo "make guest-tests  only the guest tests of \$$KERNEL"
 	@echo "make powerloss [TRIALS=n]  power cuts during a workload, both kernels"

@@ -36,5 +36,13 @@ GUI ?= 0
 EXTRA_QEMU ?=
 QEMU ?= qemu-system-i386
 
+# The network of make run: 1 gives the guest an e1000 on QEMU's user
+# networking (restrict=on: it reaches nothing outside), with the guest's
+# port 80 at 127.0.0.1:HTTP_PORT and its port 7 at 127.0.0.1:ECHO_PORT.
+NET ?= 1
+HTTP_PORT ?= 8080
+ECHO_PORT ?= 7777
+PCAP ?=
+
 # Timer frequency in Hz (the scheduler's time slice is one tick).
 HZ ?= 100

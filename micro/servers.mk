@@ -27,7 +27,7 @@ $(SRV)/$(1): $(CB)/$(1).o $(SRV_RUNTIME_OBJS) $(USER_CRT0) $(USER_LIBC) micro/ru
 		-Wl,-T,micro/runtime/server.ld $(call srv_bounds,$(1)) -o $$@ $(USER_CRT0) \
 		$(CB)/$(1).o $(SRV_RUNTIME_OBJS) $(USER_LIBC) $(USER_LIBGCC)
 endef
-comma := ,
+
 $(foreach c,$(COMP_NAMES),$(eval $(call server_rule,$(c))))
 
 # The reincarnation server is the server host's own, not a component: it is

@@ -168,8 +168,9 @@ void *dma_alloc(uint32_t len, uint32_t *pa)
 {
 	uint32_t f = irq_save();
 	uint32_t n = PGROUNDUP(len) / PAGE_SIZE, p = 0;
-	if (len && rights_dma_take(me()->comp, n * PAGE_SIZE) == 0)
-		p = pmm_alloc_contig(n, 1);
+	if (len && rights_dma_take(me()->comp, n * PAGE_SIZE) == 0 &&
+	    !(p = pmm_alloc_contig(n, 1)))
+		comp_grants[me()->comp].dma_used -= n * PAGE_SIZE; /* none taken after all */
 	irq_restore(f);
 	if (!p)
 		return NULL;

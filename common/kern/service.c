@@ -57,13 +57,16 @@ void service_start(void)
 			(*h)->start();
 }
 
-/* SYS_CALL in a kernel with more than one transport (a hybrid): the
- * service's transport admits and delivers the call. */
+/* SYS_CALL in a kernel with more than one transport (a hybrid): routes
+ * the call to the service's transport, which admits it (service_admit)
+ * and delivers it. */
 int32_t service_syscall(struct trapframe *tf)
 {
 	uint32_t svc = tf->ebx;
-	int32_t r = service_admit(svc, current);
-	return r ? r : services[svc].transport->syscall(tf);
+	if (svc - 1 >= SVC_MAX - 1)
+		return -EINVAL;
+	const struct transport *t = services[svc].transport;
+	return t ? t->syscall(tf) : -ENOENT;
 }
 
 int32_t (*service_syscall_entry(void))(struct trapframe *tf)

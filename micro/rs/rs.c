@@ -118,14 +118,19 @@ static void restart(int svc)
 static void heartbeat(void)
 {
 	uint32_t now = now_ms();
+	int seen[SVC_MAX], nseen = 0; /* a server of two services is checked once */
 	for (int svc = 1; svc < SVC_MAX; svc++) {
 		struct srv_info in;
 		if (svc == SVC_RS || sc(SYS_SRV_INFO, (uint32_t)svc, (uint32_t)&in) < 0)
 			continue;
 		if (retry_at[svc] && (int32_t)(now - retry_at[svc]) >= 0 && !in.pid)
 			try_start(svc, in.name);
-		if (!in.pid)
+		int again = 0;
+		for (int i = 0; i < nseen; i++)
+			again |= seen[i] == in.pid;
+		if (!in.pid || again)
 			continue;
+		seen[nseen++] = in.pid;
 		/* Waiting on another service or on its device is not a hang
 		 * (a driver bounds its device waits itself: component.h). */
 		if (in.busy_ms > HANG_MS && !in.waiting_on && !in.device_wait) {
