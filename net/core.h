@@ -50,9 +50,18 @@
 #define ARP_PENDING  1
 #define ARP_RESOLVED 2
 
-#define BUF_MASK (NET_SOCK_BUF - 1)
-_Static_assert((NET_SOCK_BUF & BUF_MASK) == 0, "NET_SOCK_BUF must be a power of two");
-_Static_assert(NET_SOCK_BUF <= 65535, "no window scaling: a window fits 16 bits");
+#define RX_MASK (NET_SOCK_RXBUF - 1)
+#define TX_MASK (NET_SOCK_TXBUF - 1)
+_Static_assert((NET_SOCK_RXBUF & RX_MASK) == 0, "NET_SOCK_RXBUF must be a power of two");
+_Static_assert((NET_SOCK_TXBUF & TX_MASK) == 0, "NET_SOCK_TXBUF must be a power of two");
+_Static_assert((NET_SOCK_RXBUF >> NET_TCP_WSCALE) <= 65535, "a scaled window fits 16 bits");
+/* The largest window a SYN can offer (never scaled, RFC 7323 2.2), and
+ * what a connection without window scaling is held to. */
+#define TCP_WND16 (NET_SOCK_RXBUF < 65535 ? NET_SOCK_RXBUF : 65535)
+/* RFC 7323 2.3: a larger shift is taken as 14. */
+#define TCP_WSCALE_MAX 14
+/* cwnd is bounded: more than twice the send buffer is never of use. */
+#define TCP_CWND_MAX (2u * NET_SOCK_TXBUF)
 _Static_assert(NET_MAX_SOCKETS <= 127, "socket ids fit an int8_t");
 
 /* Byte-wise access: headers sit at any alignment in a frame. */
@@ -177,8 +186,9 @@ int port_in_use(const struct netstack *ns, int type, uint16_t port, const struct
 uint16_t port_ephemeral(struct netstack *ns, int type);
 unsigned sock_poll(const struct netstack *ns, const struct net_sock *s);
 /* Copies into / out of a socket buffer at a position, wrapping. */
-void ring_put(uint8_t *ring, uint32_t pos, const uint8_t *src, uint32_t len);
-void ring_get(const uint8_t *ring, uint32_t pos, uint8_t *dst, uint32_t len);
+/* Copies in and out of a ring of mask + 1 bytes (a power of two). */
+void ring_put(uint8_t *ring, uint32_t mask, uint32_t pos, const uint8_t *src, uint32_t len);
+void ring_get(const uint8_t *ring, uint32_t mask, uint32_t pos, uint8_t *dst, uint32_t len);
 
 /* --- tcp.c: arrival, listeners, the SYN and TIME-WAIT tables; tcp_user.c: calls */
 
@@ -188,7 +198,8 @@ struct tcp_seg {
 	uint32_t seq, ack;
 	uint32_t wnd;
 	uint8_t flags;
-	uint16_t mss; /* option, 0 if absent */
+	uint16_t mss;  /* option, 0 if absent */
+	int8_t wscale; /* window scale option, -1 if absent */
 	const uint8_t *data;
 	uint32_t len; /* data bytes */
 	int bcast;
@@ -226,9 +237,9 @@ void tcp_output(struct netstack *ns, struct net_sock *s);
  * buffer, the given flags, the current ACK and window. */
 void tcp_xmit(struct netstack *ns, struct net_sock *s, uint32_t seq, uint32_t len, uint8_t flags);
 /* A segment outside any connection (RST, SYN-ACK of the SYN table, ACK of
- * TIME-WAIT); mss != 0 adds the MSS option. */
+ * TIME-WAIT); mss != 0 adds the MSS option, ws >= 0 the window scale. */
 void tcp_send_raw(struct netstack *ns, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport,
-		  uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, uint16_t mss);
+		  uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, uint16_t mss, int ws);
 /* The RST that answers seg when no connection wants it (RFC 9293 3.10.7.1). */
 void tcp_reset_reply(struct netstack *ns, const struct tcp_seg *seg);
 void tcp_rtt_sample(struct net_tcb *t, uint32_t rtt_ms);
@@ -243,6 +254,14 @@ uint16_t tcp_peer_mss(uint16_t opt);
 void tcp_tcb_reset(struct net_tcb *t);
 void tcp_listener_close(struct netstack *ns, struct net_sock *ls);
 void tcp_queue_fin(struct net_sock *s);
+
+/* The right edge of the largest window we may offer now: the buffer's
+ * end, or as far as an unscaled 16-bit field reaches. */
+static inline uint32_t tcp_rcv_right(const struct net_tcb *t)
+{
+	uint32_t most = 0xFFFFu << t->rcv_wscale;
+	return t->rd_seq + (NET_SOCK_RXBUF < most ? NET_SOCK_RXBUF : most);
+}
 
 /* In-order bytes the user has not read yet. */
 static inline uint32_t tcp_readable(const struct net_tcb *t)

@@ -24,7 +24,8 @@
 /* --- limits (net/README.md says why these sizes) --------------------------- */
 
 #define NET_MAX_SOCKETS  16    /* sockets of every type, listeners included */
-#define NET_SOCK_BUF     16384 /* each socket's receive and send buffer (power of 2) */
+#define NET_SOCK_RXBUF   65536 /* each socket's receive buffer (power of 2) */
+#define NET_SOCK_TXBUF   65536 /* each socket's send buffer (power of 2) */
 #define NET_MAX_BACKLOG  8     /* per listener: half-open and not-yet-accepted, each */
 #define NET_SYN_MAX      16    /* half-open (SYN-RECEIVED) connections, all listeners */
 #define NET_TW_MAX       16    /* closed connections waiting in TIME-WAIT */
@@ -35,6 +36,7 @@
 #define NET_MTU          1500
 #define NET_FRAME_MAX    1514  /* Ethernet header + MTU, no FCS */
 #define NET_TCP_MSS      1460  /* MTU - 20 (IP) - 20 (TCP) */
+#define NET_TCP_WSCALE   1     /* our window scale (RFC 7323 2): RXBUF >> 1 fits 16 bits */
 #define NET_UDP_MAX      1472  /* largest UDP payload: no fragmentation */
 #define NET_ICMP_MAX     1480  /* largest ICMP message (header included) */
 #define NET_EPHEMERAL_LO 49152 /* RFC 6335 dynamic ports */
@@ -51,6 +53,7 @@
 #define NET_TCP_DATA_TRIES   10          /* consecutive timeouts of one segment, then -ETIMEDOUT */
 #define NET_TCP_SYNACK_TRIES 4           /* a half-open connection is forgotten after these */
 #define NET_TCP_DELACK_MS    40          /* delayed ACK (RFC 1122 4.2.3.2: under 500 ms) */
+#define NET_TCP_QUICKACKS    16          /* first segments ACKed at once: the peer's slow start */
 #define NET_TCP_MSL_MS       5000        /* shortened MSL: TIME-WAIT lasts 2 * MSL = 10 s */
 #define NET_TCP_FIN2_MS      60000       /* FIN-WAIT-2 of a closed socket gives up after this */
 #define NET_TCP_OOW_ACK_MS   500         /* at most one ACK per this for unacceptable segments */

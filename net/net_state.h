@@ -55,7 +55,9 @@ struct net_tcb {
 	uint8_t retries;       /* consecutive RTO expirations (or unanswered probes) */
 	uint8_t persist_shift; /* back-off of the persist timer */
 	uint8_t rtx_on, persist_on, delack_on, state_timer_on;
-	uint8_t unacked; /* in-order segments not acknowledged yet */
+	uint8_t unacked;                /* in-order segments not acknowledged yet */
+	uint8_t quickacks;              /* first data segments still acknowledged at once */
+	uint8_t snd_wscale, rcv_wscale; /* RFC 7323: the peer's shift and ours, 0 if not agreed */
 	uint8_t ack_now, fin_queued, fin_rcvd, syn_acked;
 	uint8_t force_send; /* the persist timer overrides SWS avoidance */
 	uint8_t oow_sent;   /* oow_at is valid */
@@ -76,8 +78,8 @@ struct net_sock {
 	uint16_t lport, rport;
 	uint32_t q_head, q_len; /* datagram queue in rx: bytes */
 	struct net_tcb tcb;
-	uint8_t rx[NET_SOCK_BUF];
-	uint8_t tx[NET_SOCK_BUF];
+	uint8_t rx[NET_SOCK_RXBUF];
+	uint8_t tx[NET_SOCK_TXBUF];
 };
 
 /* A half-open passive connection (SYN received, SYN-ACK sent): a few
@@ -89,6 +91,7 @@ struct net_syn {
 	uint16_t lport, rport;
 	uint32_t iss, irs;
 	uint16_t mss;
+	int8_t wscale; /* the SYN's window scale option, -1 if none */
 	uint32_t sent_at, rtx_at;
 };
 

@@ -27,7 +27,14 @@
 #define OUR_MASK 0xFFFFFF00u
 #define OUR_GW   0x0A000202u
 #define SWEEP_MS 1000 /* how often sockets of dead processes are reclaimed */
-#define IO_MAX   16384
+/* A send takes up to the whole send buffer in one request; a read takes
+ * at most half the receive buffer, so that the window update it causes
+ * goes out while the rest is still being copied to the reader, and the
+ * sender is not left waiting for the whole window to drain (measured by
+ * bench_net's tcp_rx: docs/06-network.md). */
+#define IO_MAX   NET_SOCK_TXBUF
+#define RECV_MAX (NET_SOCK_RXBUF / 2)
+_Static_assert(RECV_MAX <= IO_MAX, "reads go through iobuf too");
 
 enum op { OP_NONE, OP_RECV, OP_RECVFROM, OP_ACCEPT, OP_SEND, OP_CONNECT };
 
@@ -97,7 +104,11 @@ static void sock_event(void *ctx, int s, unsigned bits)
 		ready[s] |= bits;
 }
 
-/* Every frame the driver holds, in batches. */
+static void settle(void);
+
+/* Every frame the driver holds, in batches. After each batch the waiting
+ * readers get their bytes and the ACKs go out, so that the sender's
+ * window opens while the next batch is being read, not after the last. */
 static void pull_frames(void)
 {
 	for (int batches = 0; batches < 64; batches++) {
@@ -114,6 +125,8 @@ static void pull_frames(void)
 			net_input(&ns, rxq + off + 2, len);
 			off += eth_record_size(len);
 		}
+		settle();
+		flush_tx();
 	}
 }
 
@@ -156,17 +169,18 @@ static void answer(reply_token t, int32_t type, uint32_t w1, uint32_t w2)
 static int retry(int s, struct waiter *w)
 {
 	uint32_t n = w->len < IO_MAX ? w->len : IO_MAX, ip = 0;
+	uint32_t nr = n < RECV_MAX ? n : RECV_MAX;
 	uint16_t port = 0;
 	int r;
 	switch (w->op) {
 	case OP_RECV:
-		if ((r = net_recv(&ns, s, iobuf, n)) == -EAGAIN)
+		if ((r = net_recv(&ns, s, iobuf, nr)) == -EAGAIN)
 			return 1;
 		if (r > 0 && grant_write_deferred(w->t, 0, iobuf, (uint32_t)r) < 0)
 			r = -EFAULT;
 		break;
 	case OP_RECVFROM:
-		if ((r = net_recvfrom(&ns, s, iobuf, n, &ip, &port)) == -EAGAIN)
+		if ((r = net_recvfrom(&ns, s, iobuf, nr, &ip, &port)) == -EAGAIN)
 			return 1;
 		if (r > 0 && grant_write_deferred(w->t, 0, iobuf, (uint32_t)r) < 0)
 			r = -EFAULT;
@@ -306,7 +320,7 @@ static int do_send(struct msg *m, int s, int to)
 
 static int do_recv(struct msg *m, int s, int from)
 {
-	uint32_t n = m->grant.len < IO_MAX ? m->grant.len : IO_MAX, ip = 0;
+	uint32_t n = m->grant.len < RECV_MAX ? m->grant.len : RECV_MAX, ip = 0;
 	uint16_t port = 0;
 	if (!(m->grant.rights & GRANT_WRITE))
 		return -EFAULT;

@@ -30,18 +30,18 @@ void sock_free(struct netstack *ns, struct net_sock *s)
 	s->parent = -1;
 }
 
-void ring_put(uint8_t *ring, uint32_t pos, const uint8_t *src, uint32_t len)
+void ring_put(uint8_t *ring, uint32_t mask, uint32_t pos, const uint8_t *src, uint32_t len)
 {
-	pos &= BUF_MASK;
-	uint32_t first = min_u32(len, NET_SOCK_BUF - pos);
+	pos &= mask;
+	uint32_t first = min_u32(len, mask + 1 - pos);
 	memcpy(ring + pos, src, first);
 	memcpy(ring, src + first, len - first);
 }
 
-void ring_get(const uint8_t *ring, uint32_t pos, uint8_t *dst, uint32_t len)
+void ring_get(const uint8_t *ring, uint32_t mask, uint32_t pos, uint8_t *dst, uint32_t len)
 {
-	pos &= BUF_MASK;
-	uint32_t first = min_u32(len, NET_SOCK_BUF - pos);
+	pos &= mask;
+	uint32_t first = min_u32(len, mask + 1 - pos);
 	memcpy(dst, ring + pos, first);
 	memcpy(dst + first, ring, len - first);
 }
@@ -320,6 +320,9 @@ int net_sockinfo(struct netstack *ns, int id, struct net_sockinfo *o)
 	o->snd_wnd = t->snd_wnd;
 	o->mss = t->mss;
 	o->retransmits = t->retransmits;
+	o->snd_wscale = t->snd_wscale;
+	o->rcv_wscale = t->rcv_wscale;
+	o->wscale_on = t->rcv_wscale != 0;
 	return 0;
 }
 

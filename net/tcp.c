@@ -28,6 +28,7 @@ void tcp_tcb_reset(struct net_tcb *t)
 	memset(t, 0, sizeof(*t));
 	t->rto_ms = NET_TCP_RTO_INIT;
 	t->mss = TCP_DEFAULT_MSS;
+	t->quickacks = NET_TCP_QUICKACKS;
 }
 
 int tuple_in_use(const struct netstack *ns, uint32_t lip, uint16_t lport, uint32_t rip,
@@ -146,7 +147,7 @@ static int tw_input(struct netstack *ns, struct net_tw *w, const struct tcp_seg 
 	if ((seg->len || (seg->flags & (TCP_FIN | TCP_SYN)) || seg->seq != w->rcv_nxt) &&
 	    tcp_oow_ack_ok(ns, &w->oow_at, &w->oow_sent))
 		tcp_send_raw(ns, w->lip, w->lport, w->rip, w->rport, w->snd_nxt, w->rcv_nxt,
-			     TCP_ACK, NET_SOCK_BUF, 0);
+			     TCP_ACK, 0, 0, -1);
 	return 1;
 }
 
@@ -160,8 +161,9 @@ static void syn_free(struct netstack *ns, struct net_syn *e)
 
 static void syn_send_synack(struct netstack *ns, struct net_syn *e)
 {
+	/* Window scaling only if the SYN asked for it (RFC 7323 1.3). */
 	tcp_send_raw(ns, e->lip, e->lport, e->rip, e->rport, e->iss, e->irs + 1, TCP_SYN | TCP_ACK,
-		     NET_SOCK_BUF, NET_TCP_MSS);
+		     TCP_WND16, NET_TCP_MSS, e->wscale >= 0 ? NET_TCP_WSCALE : -1);
 }
 
 static void listen_input(struct netstack *ns, struct net_sock *ls, const struct tcp_seg *seg)
@@ -198,6 +200,7 @@ static void listen_input(struct netstack *ns, struct net_sock *ls, const struct 
 	e->irs = seg->seq;
 	e->iss = tcp_isn(ns, e->lip, e->lport, e->rip, e->rport);
 	e->mss = tcp_peer_mss(seg->mss);
+	e->wscale = seg->wscale;
 	e->tries = 1;
 	e->sent_at = ns->now;
 	e->rtx_at = ns->now + NET_TCP_RTO_INIT;
@@ -234,11 +237,16 @@ static void syn_promote(struct netstack *ns, struct net_syn *e, struct tcp_seg *
 	t->irs = e->irs;
 	t->snd_una = t->snd_nxt = t->snd_max = e->iss + 1;
 	t->syn_acked = 1;
-	t->snd_wnd = t->max_sndwnd = seg->wnd;
+	if (e->wscale >= 0) {
+		t->snd_wscale = (uint8_t)e->wscale;
+		t->rcv_wscale = NET_TCP_WSCALE;
+	}
+	/* This ACK's window is scaled; tcp_input_sock scales its own copy. */
+	t->snd_wnd = t->max_sndwnd = seg->wnd << t->snd_wscale;
 	t->snd_wl1 = seg->seq;
 	t->snd_wl2 = seg->ack;
 	t->rcv_nxt = t->rd_seq = e->irs + 1;
-	t->rcv_adv = t->rcv_nxt + NET_SOCK_BUF; /* what the SYN-ACK offered */
+	t->rcv_adv = t->rcv_nxt + TCP_WND16; /* what the SYN-ACK offered */
 	t->mss = e->mss;
 	tcp_init_cc(t);
 	if (e->tries == 1) /* Karn: only an answer to a SYN-ACK sent once */
@@ -256,7 +264,7 @@ static void syn_input(struct netstack *ns, struct net_syn *e, struct tcp_seg *se
 {
 	uint32_t rcv_nxt = e->irs + 1;
 	if (seg->flags & TCP_RST) {
-		if (seq_le(rcv_nxt, seg->seq) && seq_lt(seg->seq, rcv_nxt + NET_SOCK_BUF)) {
+		if (seq_le(rcv_nxt, seg->seq) && seq_lt(seg->seq, rcv_nxt + TCP_WND16)) {
 			ns->st.tcp.rx_resets++;
 			syn_free(ns, e);
 		} else {
@@ -279,7 +287,7 @@ static void syn_input(struct netstack *ns, struct net_syn *e, struct tcp_seg *se
 		tcp_reset_reply(ns, seg);
 		return;
 	}
-	if (!seq_le(rcv_nxt, seg->seq) || !seq_lt(seg->seq, rcv_nxt + NET_SOCK_BUF)) {
+	if (!seq_le(rcv_nxt, seg->seq) || !seq_lt(seg->seq, rcv_nxt + TCP_WND16)) {
 		ns->st.tcp.rx_out_of_window++;
 		return;
 	}
@@ -303,7 +311,7 @@ void tcp_listener_close(struct netstack *ns, struct net_sock *ls)
 
 /* --- arrival --------------------------------------------------------------------- */
 
-static void tcp_options(struct netstack *ns, const uint8_t *o, uint32_t n, uint16_t *mss)
+static void tcp_options(struct netstack *ns, const uint8_t *o, uint32_t n, struct tcp_seg *seg)
 {
 	uint32_t i = 0;
 	while (i < n) {
@@ -318,7 +326,10 @@ static void tcp_options(struct netstack *ns, const uint8_t *o, uint32_t n, uint1
 			return;
 		}
 		if (o[i] == 2 && o[i + 1] == 4)
-			*mss = rd16(o + i + 2);
+			seg->mss = rd16(o + i + 2);
+		else if (o[i] == 3 && o[i + 1] == 3)
+			seg->wscale =
+				(int8_t)(o[i + 2] > TCP_WSCALE_MAX ? TCP_WSCALE_MAX : o[i + 2]);
 		i += o[i + 1];
 	}
 }
@@ -355,8 +366,9 @@ void tcp_input(struct netstack *ns, const struct ip_info *ip, const uint8_t *p, 
 		.wnd = rd16(p + 14),
 		.data = p + doff,
 		.len = len - doff,
+		.wscale = -1,
 	};
-	tcp_options(ns, p + TCP_HLEN, doff - TCP_HLEN, &seg.mss);
+	tcp_options(ns, p + TCP_HLEN, doff - TCP_HLEN, &seg);
 
 	for (int i = 0; i < NET_MAX_SOCKETS; i++) {
 		struct net_sock *s = &ns->sock[i];

@@ -40,7 +40,12 @@ static void syn_sent_input(struct netstack *ns, struct net_sock *s, struct tcp_s
 	}
 	t->irs = seg->seq;
 	t->rcv_nxt = t->rd_seq = seg->seq + 1;
-	t->rcv_adv = t->rcv_nxt + NET_SOCK_BUF;
+	t->rcv_adv = t->rcv_nxt + TCP_WND16; /* what our SYN offered */
+	if (seg->wscale >= 0) {
+		/* Our SYN offered scaling; the peer's SYN agrees. */
+		t->snd_wscale = (uint8_t)seg->wscale;
+		t->rcv_wscale = NET_TCP_WSCALE;
+	}
 	t->mss = tcp_peer_mss(seg->mss);
 	t->snd_wnd = t->max_sndwnd = seg->wnd;
 	t->snd_wl1 = seg->seq;
@@ -135,8 +140,7 @@ static int tcp_ack(struct netstack *ns, struct net_sock *s, const struct tcp_seg
 				t->cwnd += min_u32(data, t->mss); /* slow start, RFC 5681 eq. 2 */
 			else
 				t->cwnd += max_u32(1, t->mss * t->mss / t->cwnd); /* eq. 3 */
-			/* No window can use more than this (no window scaling). */
-			t->cwnd = min_u32(t->cwnd, 2 * 0xFFFF);
+			t->cwnd = min_u32(t->cwnd, TCP_CWND_MAX);
 		}
 		if (!t->persist_on) {
 			/* RFC 6298 5.2 and 5.3 */
@@ -182,7 +186,7 @@ static int tcp_ack(struct netstack *ns, struct net_sock *s, const struct tcp_seg
 		} else if (t->dupacks > 3 && t->in_recovery) {
 			/* Inflation: a segment has left the network. Bounded, as
 			 * a peer can send duplicates without end. */
-			t->cwnd = min_u32(t->cwnd + t->mss, 2 * 0xFFFF);
+			t->cwnd = min_u32(t->cwnd + t->mss, TCP_CWND_MAX);
 		}
 	}
 	/* The send window, from the newest segment only (RFC 9293 3.10.7.4). */
@@ -210,7 +214,7 @@ static void tcp_data(struct netstack *ns, struct net_sock *s, const struct tcp_s
 	struct net_tcb *t = &s->tcb;
 	uint32_t a = seg->seq, b = seg->seq + seg->len;
 	if (a == t->rcv_nxt) {
-		ring_put(s->rx, a - t->irs - 1, seg->data, seg->len);
+		ring_put(s->rx, RX_MASK, a - t->irs - 1, seg->data, seg->len);
 		t->rcv_nxt = b;
 		int filled = 0;
 		for (int i = 0; i < t->n_ooo;) {
@@ -226,8 +230,13 @@ static void tcp_data(struct netstack *ns, struct net_sock *s, const struct tcp_s
 		}
 		/* RFC 5681 4.2: ACK at once while holes remain or one was
 		 * filled; otherwise every second segment (RFC 1122 4.2.3.2),
-		 * or after the delayed-ACK timeout. */
-		if (filled || t->n_ooo || ++t->unacked >= 2) {
+		 * or after the delayed-ACK timeout. The first few full-sized
+		 * segments of a connection are ACKed at once: a sender in
+		 * slow start with a window of one segment (BSD's, QEMU's
+		 * user networking) would otherwise wait out the timeout. */
+		int quick = t->quickacks > 0 && seg->len >= t->mss;
+		t->quickacks -= (uint8_t)quick;
+		if (filled || t->n_ooo || quick || ++t->unacked >= 2) {
 			t->ack_now = 1;
 		} else if (!t->delack_on) {
 			t->delack_on = 1;
@@ -243,7 +252,7 @@ static void tcp_data(struct netstack *ns, struct net_sock *s, const struct tcp_s
 		ns->st.tcp.rx_ooo_dropped++;
 		return;
 	}
-	ring_put(s->rx, a - t->irs - 1, seg->data, seg->len);
+	ring_put(s->rx, RX_MASK, a - t->irs - 1, seg->data, seg->len);
 	for (int i = 0; i < t->n_ooo;) {
 		if (seq_le(t->ooo[i].start, b) && seq_le(a, t->ooo[i].end)) {
 			if (seq_lt(t->ooo[i].start, a))
@@ -298,6 +307,8 @@ void tcp_input_sock(struct netstack *ns, struct net_sock *s, struct tcp_seg *seg
 		time_wait_input(ns, s, seg);
 		return;
 	}
+	if (!(seg->flags & TCP_SYN))
+		seg->wnd <<= t->snd_wscale; /* RFC 7323 2.3: never a SYN's */
 	uint32_t wnd = t->rcv_adv - t->rcv_nxt;
 	uint32_t seglen =
 		seg->len + ((seg->flags & TCP_SYN) ? 1 : 0) + ((seg->flags & TCP_FIN) ? 1 : 0);

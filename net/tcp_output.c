@@ -7,10 +7,11 @@
 
 static void tcp_emit(struct netstack *ns, uint32_t lip, uint16_t lport, uint32_t rip,
 		     uint16_t rport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
-		     uint16_t mss, const uint8_t *d1, uint32_t l1, const uint8_t *d2, uint32_t l2)
+		     uint16_t mss, int ws, const uint8_t *d1, uint32_t l1, const uint8_t *d2,
+		     uint32_t l2)
 {
 	uint8_t *h = ip_payload(ns);
-	uint32_t hlen = TCP_HLEN + (mss ? 4 : 0);
+	uint32_t hlen = TCP_HLEN + (mss ? 4 : 0) + (ws >= 0 ? 4 : 0);
 	wr16(h, lport);
 	wr16(h + 2, rport);
 	wr32(h + 4, seq);
@@ -20,10 +21,18 @@ static void tcp_emit(struct netstack *ns, uint32_t lip, uint16_t lport, uint32_t
 	wr16(h + 14, wnd);
 	wr16(h + 16, 0);
 	wr16(h + 18, 0);
+	uint8_t *o = h + TCP_HLEN;
 	if (mss) {
-		h[20] = 2; /* MSS option (RFC 9293 3.2) */
-		h[21] = 4;
-		wr16(h + 22, mss);
+		o[0] = 2; /* MSS option (RFC 9293 3.2) */
+		o[1] = 4;
+		wr16(o + 2, mss);
+		o += 4;
+	}
+	if (ws >= 0) {
+		o[0] = 1; /* no-operation, to keep the header in 32-bit words */
+		o[1] = 3; /* window scale (RFC 7323 2.2) */
+		o[2] = 3;
+		o[3] = (uint8_t)ws;
 	}
 	if (l1)
 		memcpy(h + hlen, d1, l1);
@@ -38,9 +47,9 @@ static void tcp_emit(struct netstack *ns, uint32_t lip, uint16_t lport, uint32_t
 }
 
 void tcp_send_raw(struct netstack *ns, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport,
-		  uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, uint16_t mss)
+		  uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, uint16_t mss, int ws)
 {
-	tcp_emit(ns, lip, lport, rip, rport, seq, ack, flags, wnd, mss, NULL, 0, NULL, 0);
+	tcp_emit(ns, lip, lport, rip, rport, seq, ack, flags, wnd, mss, ws, NULL, 0, NULL, 0);
 }
 
 void tcp_reset_reply(struct netstack *ns, const struct tcp_seg *seg)
@@ -49,38 +58,48 @@ void tcp_reset_reply(struct netstack *ns, const struct tcp_seg *seg)
 		return; /* never a RST for a RST */
 	if (seg->flags & TCP_ACK) {
 		tcp_send_raw(ns, seg->dst, seg->dport, seg->src, seg->sport, seg->ack, 0, TCP_RST,
-			     0, 0);
+			     0, 0, -1);
 	} else {
 		uint32_t ack = seg->seq + seg->len + ((seg->flags & TCP_SYN) ? 1 : 0) +
 			       ((seg->flags & TCP_FIN) ? 1 : 0);
 		tcp_send_raw(ns, seg->dst, seg->dport, seg->src, seg->sport, 0, ack,
-			     TCP_RST | TCP_ACK, 0, 0);
+			     TCP_RST | TCP_ACK, 0, 0, -1);
 	}
 }
 
-/* The window to advertise. Its right edge never moves left (RFC 9293
- * 3.8.6.2.2), and moves right only by at least min(buffer / 2, MSS): the
- * receiver's side of silly window avoidance (RFC 1122 4.2.3.3). */
+/* The window to advertise, in the 16-bit field: scaled down by our shift,
+ * and so rounded down (RFC 7323 2.4: the peer may then see the edge a
+ * byte or so short of rcv_adv, which only makes it send less). Its right
+ * edge never moves left (RFC 9293 3.8.6.2.2), and moves right only by at
+ * least min(buffer / 2, MSS): the receiver's side of silly window
+ * avoidance (RFC 1122 4.2.3.3). */
 static uint16_t tcp_rcv_window(struct net_sock *s)
 {
 	struct net_tcb *t = &s->tcb;
-	uint32_t right = t->rd_seq + NET_SOCK_BUF;
+	uint32_t right = tcp_rcv_right(t);
 	if (seq_lt(t->rcv_adv, t->rcv_nxt))
 		t->rcv_adv = t->rcv_nxt;
 	uint32_t grow = right - t->rcv_adv;
-	if ((int32_t)grow > 0 && grow >= min_u32(NET_SOCK_BUF / 2, t->mss))
+	if ((int32_t)grow > 0 && grow >= min_u32(NET_SOCK_RXBUF / 2, t->mss))
 		t->rcv_adv = right;
-	return (uint16_t)(t->rcv_adv - t->rcv_nxt);
+	return (uint16_t)((t->rcv_adv - t->rcv_nxt) >> t->rcv_wscale);
 }
 
 void tcp_xmit(struct netstack *ns, struct net_sock *s, uint32_t seq, uint32_t len, uint8_t flags)
 {
 	struct net_tcb *t = &s->tcb;
-	uint16_t wnd = (flags & TCP_ACK) ? tcp_rcv_window(s) : NET_SOCK_BUF;
-	uint32_t pos = (seq - t->iss - 1) & BUF_MASK;
-	uint32_t l1 = min_u32(len, NET_SOCK_BUF - pos);
+	/* A SYN's window is never scaled (RFC 7323 2.2). It offers scaling
+	 * when we open; a SYN-ACK of a simultaneous open answers the
+	 * peer's offer (rcv_wscale set) or makes none. */
+	uint16_t wnd = (flags & TCP_SYN) ? TCP_WND16 : (flags & TCP_ACK) ? tcp_rcv_window(s) : 0;
+	int ws = -1;
+	if ((flags & TCP_SYN) && (s->state == NET_TCP_SYN_SENT || t->rcv_wscale))
+		ws = NET_TCP_WSCALE;
+	uint32_t pos = (seq - t->iss - 1) & TX_MASK;
+	uint32_t l1 = min_u32(len, NET_SOCK_TXBUF - pos);
 	tcp_emit(ns, s->lip, s->lport, s->rip, s->rport, seq, (flags & TCP_ACK) ? t->rcv_nxt : 0,
-		 flags, wnd, (flags & TCP_SYN) ? NET_TCP_MSS : 0, s->tx + pos, l1, s->tx, len - l1);
+		 flags, wnd, (flags & TCP_SYN) ? NET_TCP_MSS : 0, ws, s->tx + pos, l1, s->tx,
+		 len - l1);
 	if (flags & TCP_ACK) {
 		t->unacked = 0;
 		t->delack_on = 0;
@@ -94,7 +113,7 @@ void tcp_init_cc(struct net_tcb *t)
 {
 	/* RFC 5681 3.1: the initial window by MSS; ssthresh arbitrarily high. */
 	t->cwnd = t->mss > 2190 ? 2u * t->mss : t->mss > 1095 ? 3u * t->mss : 4u * t->mss;
-	t->ssthresh = 0xFFFF;
+	t->ssthresh = 0xFFFFu << TCP_WSCALE_MAX;
 	t->recover = t->iss;
 	t->snd_sml = t->iss + 1;
 }

@@ -122,10 +122,10 @@ int tcp_send(struct netstack *ns, struct net_sock *s, const uint8_t *buf, uint32
 	default:
 		return -EPIPE;
 	}
-	uint32_t n = min_u32(len, NET_SOCK_BUF - t->tx_len);
+	uint32_t n = min_u32(len, NET_SOCK_TXBUF - t->tx_len);
 	if (!n)
 		return len ? -EAGAIN : 0;
-	ring_put(s->tx, t->snd_una + t->tx_len - t->iss - 1, buf, n);
+	ring_put(s->tx, TX_MASK, t->snd_una + t->tx_len - t->iss - 1, buf, n);
 	t->tx_len += n;
 	tcp_output(ns, s);
 	return (int)n;
@@ -139,14 +139,14 @@ int tcp_recv(struct netstack *ns, struct net_sock *s, uint8_t *buf, uint32_t len
 	int synced = s->state >= NET_TCP_SYN_RECEIVED || (s->state == NET_TCP_CLOSED && s->rport);
 	uint32_t n = synced ? min_u32(len, tcp_readable(t)) : 0;
 	if (n) {
-		ring_get(s->rx, t->rd_seq - t->irs - 1, buf, n);
+		ring_get(s->rx, RX_MASK, t->rd_seq - t->irs - 1, buf, n);
 		t->rd_seq += n;
 		/* A window update when it has grown by two segments or half the
 		 * buffer (RFC 1122 4.2.3.3's receiver side of SWS avoidance). */
-		uint32_t grow = t->rd_seq + NET_SOCK_BUF - t->rcv_adv;
+		uint32_t grow = tcp_rcv_right(t) - t->rcv_adv;
 		if ((s->state == NET_TCP_ESTABLISHED || s->state == NET_TCP_FIN_WAIT_1 ||
 		     s->state == NET_TCP_FIN_WAIT_2) &&
-		    (int32_t)grow > 0 && (grow >= 2u * t->mss || 2 * grow >= NET_SOCK_BUF)) {
+		    (int32_t)grow > 0 && (grow >= 2u * t->mss || 2 * grow >= NET_SOCK_RXBUF)) {
 			t->ack_now = 1;
 			tcp_output(ns, s);
 		}
@@ -244,7 +244,7 @@ unsigned tcp_poll(const struct net_sock *s)
 	default:
 		if (tcp_readable(t) || t->fin_rcvd || (s->flags & SF_RD_SHUT))
 			b |= NET_POLL_IN;
-		if (t->fin_queued || t->tx_len < NET_SOCK_BUF)
+		if (t->fin_queued || t->tx_len < NET_SOCK_TXBUF)
 			b |= NET_POLL_OUT;
 		if (t->fin_rcvd && t->fin_queued)
 			b |= NET_POLL_HUP;

@@ -6,14 +6,14 @@
 int dgram_enqueue(struct net_sock *s, const uint8_t *data, uint32_t len, uint32_t ip, uint16_t port)
 {
 	uint8_t h[DGRAM_HDR];
-	if (s->q_len + DGRAM_HDR + len > NET_SOCK_BUF)
+	if (s->q_len + DGRAM_HDR + len > NET_SOCK_RXBUF)
 		return -ENOBUFS;
 	wr16(h, (uint16_t)len);
 	wr16(h + 2, port);
 	wr32(h + 4, ip);
-	uint32_t pos = (s->q_head + s->q_len) & BUF_MASK;
-	ring_put(s->rx, pos, h, DGRAM_HDR);
-	ring_put(s->rx, (pos + DGRAM_HDR) & BUF_MASK, data, len);
+	uint32_t pos = (s->q_head + s->q_len) & RX_MASK;
+	ring_put(s->rx, RX_MASK, pos, h, DGRAM_HDR);
+	ring_put(s->rx, RX_MASK, (pos + DGRAM_HDR) & RX_MASK, data, len);
 	s->q_len += DGRAM_HDR + len;
 	return 0;
 }
@@ -25,11 +25,11 @@ int dgram_dequeue(struct net_sock *s, uint8_t *buf, uint32_t len, uint32_t *ip, 
 	uint8_t h[DGRAM_HDR];
 	if (!s->q_len)
 		return -EAGAIN;
-	ring_get(s->rx, s->q_head, h, DGRAM_HDR);
+	ring_get(s->rx, RX_MASK, s->q_head, h, DGRAM_HDR);
 	uint32_t dlen = rd16(h);
 	uint32_t n = min_u32(dlen, len);
-	ring_get(s->rx, (s->q_head + DGRAM_HDR) & BUF_MASK, buf, n);
-	s->q_head = (s->q_head + DGRAM_HDR + dlen) & BUF_MASK;
+	ring_get(s->rx, RX_MASK, (s->q_head + DGRAM_HDR) & RX_MASK, buf, n);
+	s->q_head = (s->q_head + DGRAM_HDR + dlen) & RX_MASK;
 	s->q_len -= DGRAM_HDR + dlen;
 	if (ip)
 		*ip = rd32(h + 4);

@@ -175,6 +175,7 @@ struct pkt {
 	uint32_t seq, ack;
 	uint8_t flags;
 	uint16_t wnd, mss; /* mss 0: no option */
+	int wscale;        /* window scale option, -1 if none */
 	const uint8_t *data;
 	uint32_t len;
 };
@@ -189,6 +190,10 @@ uint32_t build_ip(uint8_t *buf, const uint8_t dst_mac[6], const uint8_t src_mac[
 uint32_t build_tcp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
 		   uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, uint16_t mss,
 		   const void *data, uint32_t len);
+/* The same with a window scale option (ws >= 0) after the MSS option. */
+uint32_t build_tcp_ws(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+		      uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, uint16_t mss, int ws,
+		      const void *data, uint32_t len);
 uint32_t build_udp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
 		   const void *data, uint32_t len);
 uint32_t build_icmp_echo(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t type, uint16_t id,
@@ -227,6 +232,7 @@ struct peer {
 	uint32_t snd_nxt;     /* the peer's next sequence number */
 	uint32_t rcv_nxt;     /* what the peer acknowledges */
 	uint16_t wnd, mss;    /* window and MSS option the peer sends */
+	uint8_t ws_on, ws;    /* its SYN offers window scale ws (RFC 7323) */
 };
 /* A segment from the peer: seq = snd_nxt, ack = rcv_nxt (if F_ACK); moves
  * snd_nxt past it. */

@@ -136,6 +136,7 @@ struct pkt parse(const uint8_t *f, uint32_t len, int quiet)
 {
 	struct pkt k;
 	memset(&k, 0, sizeof(k));
+	k.wscale = -1;
 	if (len < 14 || len > NET_FRAME_MAX)
 		BAD("frame length");
 	k.eth = f;
@@ -217,6 +218,8 @@ struct pkt parse(const uint8_t *f, uint32_t len, int quiet)
 				BAD("tcp options");
 			if (l[i] == 2 && l[i + 1] == 4)
 				k.mss = g16(l + i + 2);
+			if (l[i] == 3 && l[i + 1] == 3)
+				k.wscale = l[i + 2];
 			i += l[i + 1];
 		}
 		k.data = l + off;
@@ -257,8 +260,15 @@ uint32_t build_tcp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, uin
 		   uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, uint16_t mss,
 		   const void *data, uint32_t len)
 {
+	return build_tcp_ws(buf, src, dst, sport, dport, seq, ack, flags, wnd, mss, -1, data, len);
+}
+
+uint32_t build_tcp_ws(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+		      uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, uint16_t mss, int ws,
+		      const void *data, uint32_t len)
+{
 	uint8_t t[NET_FRAME_MAX];
-	uint32_t hl = mss ? 24 : 20;
+	uint32_t hl = 20 + (mss ? 4 : 0) + (ws >= 0 ? 4 : 0);
 	CHECK(hl + len <= NET_MTU - 20);
 	memset(t, 0, hl);
 	p16(t, sport);
@@ -268,10 +278,18 @@ uint32_t build_tcp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, uin
 	t[12] = (uint8_t)((hl / 4) << 4);
 	t[13] = flags;
 	p16(t + 14, wnd);
+	uint8_t *o = t + 20;
 	if (mss) {
-		t[20] = 2;
-		t[21] = 4;
-		p16(t + 22, mss);
+		o[0] = 2;
+		o[1] = 4;
+		p16(o + 2, mss);
+		o += 4;
+	}
+	if (ws >= 0) {
+		o[0] = 1;
+		o[1] = 3;
+		o[2] = 3;
+		o[3] = (uint8_t)ws;
 	}
 	if (len)
 		memcpy(t + hl, data, len);
@@ -637,8 +655,9 @@ void peer_raw(struct peer *p, uint32_t seq, uint32_t ack, uint8_t flags, uint16_
 	      const void *data, uint32_t len)
 {
 	uint8_t f[NET_FRAME_MAX + 64];
-	uint32_t n = build_tcp(f, p->ip, p->n->cfg.ip, p->port, p->nport, seq, ack, flags, wnd,
-			       (flags & F_SYN) ? p->mss : 0, data, len);
+	int syn = (flags & F_SYN) != 0;
+	uint32_t n = build_tcp_ws(f, p->ip, p->n->cfg.ip, p->port, p->nport, seq, ack, flags, wnd,
+				  syn ? p->mss : 0, syn && p->ws_on ? p->ws : -1, data, len);
 	inject(p->n, f, n);
 }
 

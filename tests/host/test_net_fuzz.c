@@ -54,13 +54,15 @@ static void check_tcb(struct node *nd, const struct net_sock *s)
 		INV(!t->rtx_on && !t->delack_on && !t->state_timer_on);
 		return;
 	}
-	INV(t->tx_len <= NET_SOCK_BUF);
+	INV(t->tx_len <= NET_SOCK_TXBUF);
 	INV(seq_le(t->snd_una, t->snd_nxt));
 	INV(seq_le(t->snd_nxt, t->snd_max));
 	INV(t->snd_max - t->snd_una <= t->tx_len + 2);
 	INV(t->mss >= 64 && t->mss <= NET_TCP_MSS);
 	INV(t->rto_ms >= NET_TCP_RTO_MIN && t->rto_ms <= NET_TCP_RTO_MAX);
-	INV(t->cwnd <= 2 * 0xFFFF + 3 * NET_TCP_MSS);
+	INV(t->cwnd <= TCP_CWND_MAX + 3 * NET_TCP_MSS);
+	INV(t->snd_wscale <= TCP_WSCALE_MAX);
+	INV(t->rcv_wscale == 0 || t->rcv_wscale == NET_TCP_WSCALE);
 	INV(t->cwnd >= t->mss || s->state == NET_TCP_SYN_SENT);
 	INV(!t->persist_on || t->rtx_on);
 	if (t->rtx_on)
@@ -72,17 +74,17 @@ static void check_tcb(struct node *nd, const struct net_sock *s)
 	if (s->state == NET_TCP_SYN_SENT)
 		return;
 	INV(seq_le(t->rd_seq, t->rcv_nxt));
-	INV(tcp_readable(t) <= NET_SOCK_BUF);
+	INV(tcp_readable(t) <= NET_SOCK_RXBUF);
 	INV(seq_le(t->rcv_nxt, t->rcv_adv));
 	/* a FIN at the window's edge takes one more */
-	INV(t->rcv_adv - t->rd_seq <= NET_SOCK_BUF + (uint32_t)t->fin_rcvd);
+	INV(t->rcv_adv - t->rd_seq <= NET_SOCK_RXBUF + (uint32_t)t->fin_rcvd);
 	INV(t->n_ooo <= NET_TCP_OOO_MAX);
 	for (int i = 0; i < t->n_ooo; i++) {
 		const struct net_range *r = &t->ooo[i];
 		INV(seq_lt(r->start, r->end));
 		if (!t->fin_rcvd)
 			INV(seq_lt(t->rcv_nxt, r->start));
-		INV(seq_le(r->end, t->rd_seq + NET_SOCK_BUF));
+		INV(seq_le(r->end, t->rd_seq + NET_SOCK_RXBUF));
 		for (int j = i + 1; j < t->n_ooo; j++) /* kept apart, never touching */
 			INV(seq_lt(r->end, t->ooo[j].start) || seq_lt(t->ooo[j].end, r->start));
 	}
@@ -118,7 +120,7 @@ static void check_node(struct node *nd)
 		INV(s->type >= NET_SOCK_STREAM && s->type <= NET_SOCK_ICMP);
 		INV(s->state <= NET_TCP_TIME_WAIT);
 		if (s->type != NET_SOCK_STREAM) {
-			INV(s->q_len <= NET_SOCK_BUF && s->q_head < NET_SOCK_BUF);
+			INV(s->q_len <= NET_SOCK_RXBUF && s->q_head < NET_SOCK_RXBUF);
 			continue;
 		}
 		if (s->state == NET_TCP_LISTEN) {
@@ -336,9 +338,10 @@ static void aimed_segment(struct node *to)
 	for (uint32_t i = 0; i < len; i += 97)
 		d[i] = (uint8_t)rnd();
 	uint8_t f[NET_FRAME_MAX];
-	uint32_t fl = build_tcp(f, s->rip, s->lip, s->rport, s->lport, seq, ack, flags,
-				(uint16_t)(rnd() % 3 ? rnd() : 0),
-				(flags & F_SYN) ? (uint16_t)rnd() : 0, d, len);
+	int syn = (flags & F_SYN) != 0;
+	uint32_t fl = build_tcp_ws(f, s->rip, s->lip, s->rport, s->lport, seq, ack, flags,
+				   (uint16_t)(rnd() % 3 ? rnd() : 0), syn ? (uint16_t)rnd() : 0,
+				   syn && rnd() % 2 ? (int)(rnd() % 20) : -1, d, len);
 	memcpy(f + 6, other(to)->cfg.mac, 6);
 	inject(to, f, fl);
 }

@@ -33,7 +33,10 @@ static void test_handshake_and_data(void)
 	CHECK_EQ(is.owner, 2); /* the accepting owner */
 	CHECK_EQ(ic.mss, NET_TCP_MSS);
 	CHECK_EQ(is.mss, NET_TCP_MSS);
-	CHECK_EQ(ic.snd_wnd, NET_SOCK_BUF);
+	CHECK_EQ(ic.snd_wnd, 65535); /* the SYN-ACK's, never scaled */
+	CHECK(ic.wscale_on && is.wscale_on);
+	CHECK_EQ(ic.snd_wscale, NET_TCP_WSCALE);
+	CHECK_EQ(is.snd_wscale, NET_TCP_WSCALE);
 	CHECK(A->events[c] & NET_POLL_OUT); /* "connected" */
 	CHECK(B->events[l] & NET_POLL_IN);  /* "acceptable" */
 	CHECK_EQ(stats(A).tcp.active_opens, 1);
@@ -97,7 +100,7 @@ static void test_active_open_on_the_wire(void)
 	struct pkt k = take_tcp(0);
 	CHECK_EQ(k.flags, F_SYN);
 	CHECK_EQ(k.mss, NET_TCP_MSS);
-	CHECK_EQ(k.wnd, NET_SOCK_BUF);
+	CHECK_EQ(k.wnd, 65535);
 	CHECK_EQ(k.len, 0);
 	CHECK_EQ(k.dport, 8080);
 	CHECK_EQ(k.src, IP_A);
@@ -168,7 +171,7 @@ static void test_passive_open_and_delayed_ack(void)
 	CHECK_EQ(sim.now - t0, NET_TCP_DELACK_MS);
 	k = take_tcp(0);
 	CHECK_EQ(k.ack, p.snd_nxt);
-	CHECK_EQ(k.wnd, NET_SOCK_BUF - 10);
+	CHECK_EQ(k.wnd, 65535 - 10); /* no scaling: held to 16 bits */
 	CHECK_EQ(stats(A).tcp.delayed_acks, 1);
 	/* Two segments: acknowledged at once. */
 	peer_send(&p, F_ACK, "ab", 2);
@@ -188,6 +191,132 @@ static void test_passive_open_and_delayed_ack(void)
 	CHECK_EQ(k.ack, p.snd_nxt);
 	sim_run(200);
 	CHECK_EQ(pending(0), 0);
+}
+
+/* A sender in slow start sends one full segment and waits for its ACK:
+ * the first NET_TCP_QUICKACKS full-sized segments are acknowledged at
+ * once, then every second one again. */
+static void test_quick_acks_at_start(void)
+{
+	sim_init(0, 3);
+	int l = listener(A, 80, 4);
+	struct peer p = {.n = A, .ip = IP_C, .port = 40001, .nport = 80, .mss = 1000};
+	A->capture = 1;
+	arp_prime(A, IP_C, MAC_C);
+	p.snd_nxt = 77;
+	p.wnd = 65535;
+	peer_send(&p, F_SYN, NULL, 0);
+	struct pkt k = take_tcp(0);
+	p.rcv_nxt = k.seq + 1;
+	peer_send(&p, F_ACK, NULL, 0);
+	int s = net_accept(A->ns, l, 5, NULL, NULL);
+	CHECK(s >= 0);
+	static uint8_t d[1000];
+	static uint8_t in[1000];
+	pattern(d, sizeof(d), 3);
+	for (int i = 0; i < NET_TCP_QUICKACKS; i++) {
+		peer_send(&p, F_ACK, d, sizeof(d));
+		CHECK_EQ(pending(0), 1);
+		k = take_tcp(0);
+		CHECK_EQ(k.ack, p.snd_nxt);
+		CHECK_EQ(net_recv(A->ns, s, in, sizeof(in)), (int)sizeof(in));
+	}
+	/* Past them: the first of two waits, the second is acknowledged. */
+	peer_send(&p, F_ACK, d, sizeof(d));
+	CHECK_EQ(pending(0), 0);
+	peer_send(&p, F_ACK, d, sizeof(d));
+	CHECK_EQ(pending(0), 1);
+	k = take_tcp(0);
+	CHECK_EQ(k.ack, p.snd_nxt);
+	CHECK_EQ(stats(A).tcp.delayed_acks, 0);
+}
+
+/* RFC 7323 2: window scaling both ways when both SYNs offer it, a SYN's
+ * window never scaled, a shift over 14 taken as 14, and none at all with
+ * a peer that does not offer it. */
+static void test_window_scale(void)
+{
+	sim_init(0, 4);
+	A->capture = 1;
+	arp_prime(A, IP_C, MAC_C);
+	/* Active open to a peer that offers 20 (taken as 14). */
+	struct peer p = {
+		.n = A, .ip = IP_C, .port = 8081, .mss = 1460, .wnd = 100, .ws_on = 1, .ws = 20};
+	int s = net_socket(A->ns, NET_SOCK_STREAM, 1);
+	CHECK_EQ(net_connect(A->ns, s, IP_C, 8081), -EINPROGRESS);
+	struct pkt k = take_tcp(0);
+	CHECK_EQ(k.wscale, NET_TCP_WSCALE);
+	CHECK_EQ(k.wnd, 65535);
+	p.nport = k.sport;
+	p.rcv_nxt = k.seq + 1;
+	p.snd_nxt = 5000;
+	peer_send(&p, F_SYN | F_ACK, NULL, 0);
+	k = take_tcp(0);
+	CHECK_EQ(k.wscale, -1); /* only SYNs carry it */
+	struct net_sockinfo i = info(A, s);
+	CHECK(i.wscale_on);
+	CHECK_EQ(i.snd_wscale, 14);
+	CHECK_EQ(i.rcv_wscale, NET_TCP_WSCALE);
+	CHECK_EQ(i.snd_wnd, 100); /* the SYN-ACK's: not scaled */
+	/* Our ACK's window is scaled down: what the SYN offered (65535; the
+	 * buffer's one byte more is no window update, RFC 1122 4.2.3.3). */
+	CHECK_EQ(k.wnd, 65535 >> NET_TCP_WSCALE);
+	/* Later windows are scaled up. */
+	peer_send(&p, F_ACK, NULL, 0);
+	CHECK_EQ(info(A, s).snd_wnd, 100u << 14);
+	/* Data: the window shrinks by it, scaled. */
+	static uint8_t d[3000];
+	pattern(d, sizeof(d), 4);
+	peer_send(&p, F_ACK, d, 1460);
+	peer_send(&p, F_ACK, d + 1460, 1460);
+	k = cap_pkt(0, -1);
+	CHECK_EQ(k.ack, p.snd_nxt);
+	CHECK_EQ(k.wnd, (65535 - 2920) >> NET_TCP_WSCALE);
+	/* Read: the window opens to the whole buffer, which only a scaled
+	 * window can offer. */
+	uint8_t in[3000];
+	CHECK_EQ(net_recv(A->ns, s, in, sizeof(in)), 2920);
+	CHECK(memcmp(in, d, 2920) == 0);
+	k = cap_pkt(0, -1);
+	CHECK_EQ(k.wnd, NET_SOCK_RXBUF >> NET_TCP_WSCALE);
+	while (pending(0))
+		take_tcp(0);
+	/* Passive open from a peer that does not offer it: none either way. */
+	int l = listener(A, 90, 2);
+	struct peer q = {.n = A, .ip = IP_C, .port = 41000, .nport = 90, .mss = 1460, .wnd = 65535};
+	peer_send(&q, F_SYN, NULL, 0);
+	k = take_tcp(0);
+	CHECK_EQ(k.flags, F_SYN | F_ACK);
+	CHECK_EQ(k.wscale, -1);
+	q.rcv_nxt = k.seq + 1;
+	peer_send(&q, F_ACK, NULL, 0);
+	int c = net_accept(A->ns, l, 1, NULL, NULL);
+	CHECK(c >= 0);
+	i = info(A, c);
+	CHECK(!i.wscale_on);
+	CHECK_EQ(i.snd_wscale, 0);
+	CHECK_EQ(i.snd_wnd, 65535);
+	/* Passive open from a peer that offers 3: the SYN-ACK answers. */
+	struct peer r = {.n = A,
+			 .ip = IP_C,
+			 .port = 41001,
+			 .nport = 90,
+			 .mss = 1460,
+			 .wnd = 1000,
+			 .ws_on = 1,
+			 .ws = 3};
+	peer_send(&r, F_SYN, NULL, 0);
+	k = take_tcp(0);
+	CHECK_EQ(k.wscale, NET_TCP_WSCALE);
+	CHECK_EQ(k.wnd, 65535);
+	r.rcv_nxt = k.seq + 1;
+	peer_send(&r, F_ACK, NULL, 0);
+	c = net_accept(A->ns, l, 1, NULL, NULL);
+	CHECK(c >= 0);
+	i = info(A, c);
+	CHECK(i.wscale_on);
+	CHECK_EQ(i.snd_wscale, 3);
+	CHECK_EQ(i.snd_wnd, 1000u << 3); /* the handshake's ACK is scaled */
 }
 
 static void test_rst_for_closed_port(void)
@@ -304,7 +433,7 @@ static void test_out_of_window_and_order(void)
 	pattern(d, sizeof(d), 6);
 	uint32_t base = p.snd_nxt;
 	/* Beyond the window: dropped, answered with an ACK, counted. */
-	peer_raw(&p, base + NET_SOCK_BUF + 10, p.rcv_nxt, F_ACK, 65535, d, 100);
+	peer_raw(&p, base + NET_SOCK_RXBUF + 10, p.rcv_nxt, F_ACK, 65535, d, 100);
 	struct pkt k = take_tcp(0);
 	CHECK_EQ(k.ack, base);
 	CHECK_EQ(stats(A).tcp.rx_out_of_window, 1);
@@ -330,7 +459,7 @@ static void test_out_of_window_and_order(void)
 	CHECK_EQ(net_recv(A->ns, s, buf, sizeof(buf)), 4000);
 	CHECK(memcmp(buf, d, 4000) == 0);
 	k = take_tcp(0); /* the window has grown by 4000: an update */
-	CHECK_EQ(k.wnd, NET_SOCK_BUF);
+	CHECK_EQ(k.wnd, 65535);
 	CHECK_EQ(pending(0), 0);
 	/* An old duplicate: ACKed again, counted, no effect. */
 	peer_raw(&p, base + 100, p.rcv_nxt, F_ACK, 65535, d + 100, 500);
@@ -554,6 +683,8 @@ int main(void)
 		NET_TEST(test_events_of_unaccepted_connections),
 		NET_TEST(test_active_open_on_the_wire),
 		NET_TEST(test_passive_open_and_delayed_ack),
+		NET_TEST(test_quick_acks_at_start),
+		NET_TEST(test_window_scale),
 		NET_TEST(test_rst_for_closed_port),
 		NET_TEST(test_rst_in_synchronized_states),
 		NET_TEST(test_out_of_window_and_order),

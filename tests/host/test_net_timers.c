@@ -212,9 +212,9 @@ static void test_fast_retransmit_and_recovery(void)
 	struct peer p = {.n = A, .ip = IP_C, .port = 80, .wnd = 65535, .mss = 1460, .snd_nxt = 9};
 	int s = connect_with_rtt(&p, 10);
 	const uint32_t M = 1460;
-	static uint8_t d[30000];
+	static uint8_t d[NET_SOCK_TXBUF + 1000];
 	pattern(d, sizeof(d), 5);
-	CHECK_EQ(net_send(A->ns, s, d, sizeof(d)), NET_SOCK_BUF);
+	CHECK_EQ(net_send(A->ns, s, d, sizeof(d)), NET_SOCK_TXBUF);
 	CHECK_EQ(info(A, s).cwnd, 3 * M); /* RFC 5681's initial window */
 	uint32_t S = take_tcp(0).seq;
 	take_tcp(0);
@@ -340,7 +340,7 @@ static void test_zero_window_between_stacks(void)
 	sim_init(0, 8);
 	int c, s, l;
 	tcp_pair(80, &c, &s, &l);
-	static uint8_t d[100000], in[100000];
+	static uint8_t d[200000], in[200000];
 	pattern(d, sizeof(d), 8);
 	uint32_t sent = 0;
 	/* B reads nothing for ten minutes. */
@@ -351,8 +351,11 @@ static void test_zero_window_between_stacks(void)
 				0;
 			}),
 			600000) == 0);
-	CHECK_EQ(sent, 2 * NET_SOCK_BUF);
-	CHECK_EQ(info(B, s).rx_queued, NET_SOCK_BUF);
+	/* B's buffer is full but for what a window scaled by 2^NET_TCP_WSCALE
+	 * cannot offer: the field rounds a 1-byte window down to 0. */
+	uint32_t slack = (1u << NET_TCP_WSCALE) - 1;
+	CHECK(info(B, s).rx_queued >= NET_SOCK_RXBUF - slack);
+	CHECK_EQ(sent, NET_SOCK_TXBUF + info(B, s).rx_queued);
 	CHECK_EQ(info(B, s).rcv_wnd, 0);
 	CHECK_EQ(info(A, c).snd_wnd, 0);
 	/* Probes backed off to one a minute (about 15 in ten minutes), and
@@ -360,7 +363,10 @@ static void test_zero_window_between_stacks(void)
 	 * dribbled out one by one (RFC 1122 4.2.3.4's override sends them). */
 	uint32_t probes = stats(A).tcp.persist_probes;
 	CHECK(probes >= 10 && probes <= 20);
-	CHECK_EQ(stats(B).tcp.rx_window_probes, probes);
+	/* Each met a zero window, but for one that may have found the byte
+	 * of room the scaled field could not show. */
+	uint32_t met = stats(B).tcp.rx_window_probes;
+	CHECK(met == probes || met + 1 == probes);
 	CHECK_EQ(sstate(A, c), NET_TCP_ESTABLISHED);
 	CHECK_EQ(net_poll(A->ns, c) & NET_POLL_OUT, 0);
 	/* B reads a little: its window update (not a probe) restarts A. */
@@ -369,7 +375,7 @@ static void test_zero_window_between_stacks(void)
 	CHECK_EQ(r, 5000);
 	got = 5000;
 	uint32_t t0 = sim.now;
-	CHECK(RUN_UNTIL(info(B, s).rx_queued > NET_SOCK_BUF - 5000, 1000));
+	CHECK(RUN_UNTIL(info(B, s).rx_queued > NET_SOCK_RXBUF - 5000, 1000));
 	CHECK(sim.now - t0 <= 5);
 	/* and the rest flows as B reads. */
 	CHECK(RUN_UNTIL(({

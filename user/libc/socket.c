@@ -10,7 +10,7 @@
 
 /* Transfers go in pieces of at most this: the service copies through a
  * buffer of its own. */
-#define PIECE 16384
+#define PIECE 65536
 
 static int net_call(int type, uint32_t w0, uint32_t w1, uint32_t w2, struct msg *m)
 {

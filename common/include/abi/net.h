@@ -76,6 +76,9 @@ struct net_sockinfo {
 	uint32_t srtt_ms, rttvar_ms, rto_ms; /* srtt/rttvar 0 until the first sample */
 	uint32_t cwnd, ssthresh, snd_wnd, rcv_wnd, mss;
 	uint32_t retransmits;
+	uint8_t snd_wscale, rcv_wscale; /* RFC 7323 window scale, each way (0: none) */
+	uint8_t wscale_on;              /* both ends agreed to scale */
+	uint8_t pad;
 };
 
 /* --- statistics ------------------------------------------------------------- */
