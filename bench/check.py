@@ -119,6 +119,28 @@ class Checker:
                 "two runs differ: %s" % diff[0].replace("\t", " | ") if diff
                 else "nothing compared")
 
+    def network(self, rows):
+        """bench_net's figures, each kernel: the bulk transfers always; the
+        round trip and connect (they need a tap device) or the reason they
+        were skipped."""
+        p = self.path("skipped.txt")
+        skips = [l.split("\t") for l in open(p).read().splitlines()] if os.path.isfile(p) else []
+        for k in KERNELS:
+            have = {r["bench"] for r in rows if r["kernel"] == k}
+            for b in ("tcp_rx", "tcp_tx", "tcp_rx_cpu", "tcp_tx_cpu"):
+                self.ok("network/%s/%s" % (k, b), b in have, "no figure")
+            for b, verb in (("udp_rtt", "rtt"), ("tcp_connect", "connect")):
+                why = [s for s in skips if len(s) == 4 and s[0] == k and
+                       s[2].startswith("bench_net") and (" %s " % verb) in s[2] + " "]
+                self.ok("network/%s/%s" % (k, b), b in have or (why and why[0][3]),
+                        "neither a figure nor a reason it was skipped")
+        p = self.path("wall.csv")
+        lines = open(p).read().splitlines()[1:] if os.path.isfile(p) else []
+        bad = [l for l in lines if len(l.split(",")) != 8 or not all(
+            re.match(r"^[0-9.]+$", c) for c in l.split(",")[3:])]
+        self.ok("network/wall_clock", lines and not bad,
+                "bad line: %s" % bad[0] if bad else "no host wall-clock figures in %s" % p)
+
     def failures(self):
         p = self.path("failures.txt")
         lines = open(p).read().splitlines() if os.path.isfile(p) else None
@@ -139,6 +161,7 @@ class Checker:
             self.ok("no_duplicates", len(keys) == len(set(keys)), "a figure appears twice")
             self.plots(rows)
             self.determinism(rows)
+            self.network(rows)
         self.summary()
         self.failures()
         print("%d passed, %d failed" % (self.passed, self.failed), flush=True)

@@ -21,7 +21,13 @@ GROUPS = [
     ("files", "File service: cached read and write + sync", ("read_cached", "write_sync")),
     ("disk", "Uncached sequential read, and the raw disk driver", ("read_seq", "read_raw")),
     ("macro", "Macro workload: a shell script over a tree of files", ("macro",)),
+    ("network", "Network: TCP bulk transfer, TCP connect, UDP round trip",
+     ("tcp_rx", "tcp_tx", "tcp_connect", "udp_rtt")),
+    ("netcpu", "Network: CPU work (time not halted) in the same samples",
+     ("tcp_rx_cpu", "tcp_tx_cpu", "tcp_connect_cpu", "udp_rtt_cpu")),
 ]
+# tools/netpeer.py's figures: the host's wall clock over a bulk transfer.
+WALL_COLUMNS = ["kernel", "mode", "bench", "param", "n", "min", "median", "max"]
 ORDER = [b for g in GROUPS for b in g[2]]
 IO_PLOTS = [
     ("read_cached", "Cached file read: one FS_READ", ("read_cached",), "bytes per FS_READ"),
@@ -214,6 +220,7 @@ def targets(f):
                 verdict(r, limit)))
         else:
             out.append((name, "no figures", "not measured"))
+    out += net_targets(f)
     # By the minima: a pass that waits for the disk brings in the host's
     # time (tcg, and icount's idle periods), and the least disturbed pass
     # of each kind is the fairest pair; the two kinds alternate (bench_seq).
@@ -240,7 +247,67 @@ def targets(f):
 UNITS = {"icount": "insn", "tcg": "cycles", "kvm": "cycles"}
 
 
-def blocks(out, rows, skips, failures, determinism, meta, plots):
+def net_targets(f):
+    """Issue 11's targets on the guest's own figures: throughput is bytes
+    over time, so micro's throughput over mono's is mono's time over micro's."""
+    out = []
+    for bench, what in (("tcp_rx", "host to guest"), ("tcp_tx", "guest to host")):
+        name = "TCP bulk throughput, %s: micro / mono >= 0.9" % what
+        sizes = sorted({k[2] for k in f.keys if k[1] == bench})
+        m = f.find(bench, sizes[-1]) if sizes else None
+        if not m:
+            out.append((name, "no figures", "not measured"))
+            continue
+        mono, micro = f.get(m, bench, sizes[-1], "mono"), f.get(m, bench, sizes[-1], "micro")
+        r = mono / micro
+        out.append((name, "%s: %d vs %d %s for mono and micro = %.2f (%s)" % (
+            size(sizes[-1]), mono, micro, UNITS[m], r, m),
+            "holds" if r >= 0.9 else "does not hold"))
+    name = "UDP round trip: micro / mono <= 1.3"
+    m = f.find("udp_rtt", 64)
+    if m:
+        r = f.ratio(m, "udp_rtt", 64)
+        out.append((name, "%d vs %d %s = %.2f (%s)" % (
+            f.get(m, "udp_rtt", 64, "micro"), f.get(m, "udp_rtt", 64, "mono"), UNITS[m], r, m),
+            "holds" if r <= 1.3 else "does not hold"))
+    else:
+        out.append((name, "no figures", "not measured"))
+    return out
+
+
+def wall_targets(wall):
+    """At least 100 Mbit/s through QEMU's user networking under TCG, by the
+    host's clock, each kernel and direction."""
+    out = []
+    name = "TCP through user networking >= 100 Mbit/s under TCG (host wall clock)"
+    rows = [w for w in wall if w["mode"] == "tcg"]
+    for w in rows:
+        v = float(w["median"])
+        out.append(("%s (%s, %s %s)" % (name, w["kernel"], w["bench"], size(int(w["param"]))),
+                    "median %.1f Mbit/s over %s connections" % (v, w["n"]),
+                    "holds" if v >= 100 else "does not hold"))
+    if not rows:
+        out.append((name, "no figures (make bench runs them after icount unless "
+                    "--no-tcg-net)", "not measured"))
+    return out
+
+
+def write_wall(out, wall):
+    with open(os.path.join(out, "wall.csv"), "w") as fd:
+        fd.write(",".join(WALL_COLUMNS) + "\n")
+        for w in wall:
+            fd.write(",".join(w[c] for c in WALL_COLUMNS) + "\n")
+
+
+def read_wall(out):
+    p = os.path.join(out, "wall.csv")
+    if not os.path.isfile(p):
+        return []
+    with open(p) as fd:
+        return [dict(zip(WALL_COLUMNS, l.split(","))) for l in fd.read().splitlines()[1:]]
+
+
+def blocks(out, rows, skips, failures, determinism, meta, plots, wall=()):
     """The summary as a list of blocks, rendered both as markdown and HTML."""
     f = Figures(rows)
     b = [("h1", "make bench: mono vs micro")]
@@ -252,7 +319,7 @@ def blocks(out, rows, skips, failures, determinism, meta, plots):
     for n in meta["notes"]:
         b.append(("p", n))
     b.append(("h2", "Targets"))
-    b.append(("table", ["target", "figures", "verdict"], targets(f)))
+    b.append(("table", ["target", "figures", "verdict"], targets(f) + wall_targets(wall)))
     for m in f.modes():
         b.append(("h2", "Figures under %s (unit: %s)" % (m, UNIT_NAMES[m])))
         t = []
@@ -267,6 +334,13 @@ def blocks(out, rows, skips, failures, determinism, meta, plots):
         for p in plots:
             if p.endswith("-" + m):
                 b.append(("img", "plots/%s.svg" % p, p))
+    if wall:
+        b.append(("h2", "TCP bulk transfers by the host's wall clock (tools/netpeer.py)"))
+        b.append(("p", "From connect() to the guest's answer (host to guest) or to the end "
+                  "of the stream (guest to host), over every connection but the first."))
+        b.append(("table", ["kernel", "mode", "benchmark", "size", "n", "min", "median", "max"],
+                  [(w["kernel"], w["mode"], w["bench"], size(int(w["param"])), w["n"],
+                    w["min"], w["median"], w["max"] + " Mbit/s") for w in wall]))
     if skips:
         b.append(("h2", "Skipped (no figure recorded)"))
         b.append(("table", ["kernel", "mode", "program", "why"], skips))
@@ -323,16 +397,16 @@ def to_html(blocks_):
     return "\n".join(out) + "\n"
 
 
-def write_all(out, rows, skips, failures, determinism, meta, say):
+def write_all(out, rows, skips, failures, determinism, meta, say, wall=()):
     """Plots and summaries; prints the targets. False if a plot failed."""
     f = Figures(rows)
     ok = make_plots(out, f, say) if rows else True
     plots = plot_names(rows) if ok else []
-    b = blocks(out, rows, skips, failures, determinism, meta, plots)
+    b = blocks(out, rows, skips, failures, determinism, meta, plots, wall)
     with open(os.path.join(out, "summary.md"), "w") as fd:
         fd.write(markdown(b))
     with open(os.path.join(out, "summary.html"), "w") as fd:
         fd.write(to_html(b))
-    for t, figs, v in targets(f):
+    for t, figs, v in targets(f) + wall_targets(wall):
         say("target: %s: %s -> %s" % (t, figs, v))
     return ok

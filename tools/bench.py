@@ -43,6 +43,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 
 import check  # noqa: E402  bench/check.py
+import hostpeer  # noqa: E402  tools/hostpeer.py: the guest's network
 import report  # noqa: E402  bench/report.py
 
 
@@ -63,15 +64,63 @@ MODE_FLAGS = {"icount": ["-icount", "shift=0,sleep=on"], "tcg": ["-accel", "tcg"
 BENCH_RE = re.compile(r"^BENCH name=(\w+) param=(\d+) unit=(\w+) n=(\d+) "
                       r"min=(\d+) median=(\d+) p90=(\d+)$")
 SKIP_RE = re.compile(r"^SKIP (\S+): (.*)$")
+LISTENING_RE = re.compile(r"^bench_net: listening on TCP port \d+", re.MULTILINE)
+WALL_RE = re.compile(r"^NETWALL name=(\w+) param=(\d+) n=(\d+) min=([0-9.]+) "
+                     r"median=([0-9.]+) max=([0-9.]+) unit=Mbit/s$")
+WALL_COLUMNS = report.WALL_COLUMNS
 
 
 def plan(quick):
-    """The commands typed at the shell, each (program, arguments, timeout in s).
-    The benchmarks that never wait for the disk come first."""
+    """The commands typed at the shell, each (program, arguments, timeout in
+    s). The benchmarks that never wait for the disk come first. This boot
+    has no network device: an idle network would add its timers to every
+    figure."""
     q = ["-q"] if quick else []
     return [(p, q, t) for p, t in (
         ("bench_null", 60), ("bench_ipc", 60), ("bench_ctx", 60), ("bench_spawn", 180),
         ("bench_read", 240), ("bench_macro", 300), ("bench_write", 240), ("bench_seq", 300))]
+
+
+# The network's benchmarks, bench/bench_net.c, each with its host end
+# (tools/netpeer.py), on boots of their own. TCP bulk transfers go through
+# QEMU's user networking, where only the host can open a connection; the
+# round trip and the connection set-up, where the guest speaks first, need
+# the tap device (hostpeer.py: restricted user networking drops everything
+# the guest sends on its own).
+NET_RUNS = (7, 3)  # connections of a bulk transfer, full and quick (bench_net.c)
+TAP_PEER = "10.0.2.2"
+UDP_PORT, ACCEPT_PORT = 7001, 7002
+
+
+def net_plan(quick, kind):
+    """(program, arguments, timeout, peer) for a boot with a network of this
+    kind; peer is (when, function of hostpeer.Net giving the netpeer.py
+    arguments): "ready" starts it once the guest listens, "first" before the
+    command (it must listen first)."""
+    q = ["-q"] if quick else []
+    if kind == "user":
+        size = (1 << 20) if quick else (4 << 20)
+        conns = (NET_RUNS[1] if quick else NET_RUNS[0]) + 1  # and one warm-up
+
+        def bulk(verb):
+            return lambda net: [verb, net.env()["NET_GUEST"], str(net.ports["NET_TCP_PORT"]),
+                                str(size), str(conns)]
+        return [("bench_net", q + ["rx", "7", str(size)], 240, ("ready", bulk("send"))),
+                ("bench_net", q + ["tx", "7", str(size)], 240, ("ready", bulk("recv")))]
+    return [("bench_net", q + ["rtt", TAP_PEER, str(UDP_PORT)], 120,
+             ("first", lambda net: ["echo", str(UDP_PORT)])),
+            ("bench_net", q + ["connect", TAP_PEER, str(ACCEPT_PORT)], 120,
+             ("first", lambda net: ["accept", str(ACCEPT_PORT)]))]
+
+
+def phases(quick, only=None):
+    """Boots in order: (network kind or None, items); only: the programs to
+    run (all if None)."""
+    boots = [(None, plan(quick)), ("user", net_plan(quick, "user")),
+             ("tap", net_plan(quick, "tap"))]
+    if only:
+        boots = [(k, [it for it in items if it[0] in only]) for k, items in boots]
+    return [(k, items) for k, items in boots if items]
 
 
 class Bench:
@@ -81,6 +130,7 @@ class Bench:
         self.skips = []         # (kernel, mode, program, reason)
         self.failures = []      # (kernel, mode, program, reason)
         self.determinism = []   # (kernel, first line, second line)
+        self.wall = []          # dicts with WALL_COLUMNS: the host's clock
         self.notes = []         # lines for the summary
         self.lock = threading.Lock()
         self.live = set()       # running Qemu objects, killed on the way out
@@ -93,22 +143,24 @@ class Bench:
             print("bench: %s" % text, flush=True)
 
     # -- QEMU -----------------------------------------------------------------
-    def qemu_cmd(self, kernel, mode, disk):
+    def qemu_cmd(self, kernel, mode, disk, net):
         cmd = [self.a.qemu, "-cdrom", os.path.join("build", kernel, "os.iso"),
                "-m", str(self.a.memory), "-display", "none", "-serial", "stdio",
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-no-reboot",
                "-monitor", "none"] + MODE_FLAGS[mode]
         if disk:
             cmd += ["-drive", "file=%s,format=raw,if=ide,index=0,media=disk" % disk]
+        if net:
+            cmd = net.wrap(cmd) + net.qemu_args()  # tap: QEMU in the namespace
         return cmd
 
-    def boot(self, kernel, mode, disk, log, timeout):
+    def boot(self, kernel, mode, disk, log, timeout, net=None):
         """Start QEMU and wait for the prompt: (Qemu, seconds) or (None, why)."""
         if self.stopping:
             return None, "stopped"
-        log.mark("boot %s/%s" % (kernel, mode))
+        log.mark("boot %s/%s%s" % (kernel, mode, " with a network (%s)" % net.mode if net else ""))
         log.new_boot()
-        q = gt.Qemu(self.qemu_cmd(kernel, mode, disk), log)
+        q = gt.Qemu(self.qemu_cmd(kernel, mode, disk, net), log)
         with self.lock:
             self.live.add(q)
         what, t = q.wait_prompt(min(self.deadline, time.monotonic() + timeout))
@@ -125,37 +177,82 @@ class Bench:
         with self.lock:
             self.live.discard(q)
 
-    def command(self, q, line, timeout):
-        """Type a line, return (what, output) as guest-test.py's runner does."""
+    def command(self, q, line, timeout, peer=None, net=None):
+        """Type a line, return (what, output, the peer's (status, output))
+        as guest-test.py's runner does. peer: (when, netpeer.py arguments)."""
+        end = min(self.deadline, time.monotonic() + timeout)
+        host = None
+        if peer:
+            cmd = " ".join(["python3", "tools/netpeer.py"] + peer[1](net))
+            if peer[0] == "first":
+                host = hostpeer.Peer(cmd, net)
+                if not host.wait_for("ready", min(end, time.monotonic() + 20)):
+                    return "peer", "", host.finish(time.monotonic())
         q.take()
         q.send(line + "\n")
-        what, _ = q.wait_prompt(min(self.deadline, time.monotonic() + timeout))
+        if peer and peer[0] == "ready":
+            while (not LISTENING_RE.search(gt.clean(q.buf)) and time.monotonic() < end
+                   and not q.eof):
+                q.pump(min(end, time.monotonic() + 0.2))
+            host = hostpeer.Peer(cmd, net)
+        what, _ = q.wait_prompt(end)
         out = gt.clean(q.take())
         if what == "prompt":
             out = out[:len(out) - q.prompt_end + 1]
-        return what, gt.strip_echo(out, line)
+        result = None
+        if host:
+            # A server (first) is stopped now; a client has till the end.
+            result = host.finish(time.monotonic() if peer[0] == "first" else
+                                 min(end, time.monotonic() + 30))
+        return what, gt.strip_echo(out, line), result
 
     # -- one boot -------------------------------------------------------------
-    def session(self, kernel, mode, items, determinism=False):
-        """Boot kernel under mode on a fresh copy of the bench disk and run
+    def session(self, kernel, mode, boots, determinism=False):
+        """Boot kernel under mode once for each (network kind, items) of
+        boots, on a fresh copy of the bench disk each time, and run the
         items; a crash or hang costs that item and a reboot for the rest."""
         tag = "%s/%s" % (kernel, mode)
-        unit = UNITS[mode]
         log = gt.Log(os.path.join(self.a.out, "%s-%s.log" % (kernel, mode)))
+        try:
+            for kind, items in boots:
+                if self.stopping:
+                    break
+                why = hostpeer.tap_unavailable() if kind == "tap" else None
+                if why:
+                    for it in items:
+                        self.skip(kernel, mode, it, "no tap device for the guest to "
+                                  "reach the host: " + why)
+                    continue
+                if determinism and kind is None and [it[0] for it in items[:2]] == [
+                        "bench_null", "bench_ipc"]:
+                    again = [("bench_null", items[0][1], 60), ("bench_ipc", items[1][1], 60)]
+                    items = items + [(p, a, t, None, "again") for p, a, t in again]
+                self.boot_and_run(kernel, mode, kind, items, log, tag)
+        finally:
+            log.close()
+
+    def skip(self, kernel, mode, item, why):
+        with self.lock:
+            self.skips.append((kernel, mode, " ".join([item[0]] + item[1]), why))
+        self.say("[%s/%s] %s skipped: %s" % (kernel, mode, " ".join([item[0]] + item[1]), why))
+
+    def boot_and_run(self, kernel, mode, kind, items, log, tag):
+        unit = UNITS[mode]
         disk = None
         if self.a.disk and os.path.isfile(self.a.disk):
             disk = os.path.join(self.a.out, "disk-%s-%s.img" % (kernel, mode))
             shutil.copyfile(self.a.disk, disk)  # never the student's image
-        if determinism:
-            again = [("bench_null", items[0][1], 60), ("bench_ipc", items[1][1], 60)]
-            items = items + [(p, a, t, "again") for p, a, t in again]
         pending = list(items)
-        q = None
+        q = net = None
         try:
             while pending and not self.stopping:
                 if q is None:
-                    self.say("[%s] booting" % tag)
-                    q, t = self.boot(kernel, mode, disk, log, self.a.timeout_boot)
+                    if net:
+                        net.close()
+                    net = hostpeer.Net(kind) if kind else None
+                    self.say("[%s] booting%s" % (tag, " with a network (%s)" % kind
+                                                 if kind else ""))
+                    q, t = self.boot(kernel, mode, disk, log, self.a.timeout_boot, net)
                     if q is None:
                         for it in pending:
                             self.fail(kernel, mode, it[0], "the guest did not boot: " + t)
@@ -163,11 +260,18 @@ class Bench:
                     self.say("[%s] prompt after %.1f s" % (tag, t))
                 item = pending.pop(0)
                 prog, args, timeout = item[:3]
+                peer = item[3] if len(item) > 3 else None
                 line = " ".join([prog, "-u", unit] + args)
                 log.mark("bench %s" % line)
                 start = time.monotonic()
-                what, out = self.command(q, line, timeout)
+                what, out, host = self.command(q, line, timeout, peer, net)
                 took = time.monotonic() - start
+                if host is not None:
+                    log.mark("host end: status %s\n%s" % host)
+                if what == "peer":
+                    self.fail(kernel, mode, prog, "its host end did not start: " +
+                              gt.tail(host[1]))
+                    continue
                 if what != "prompt":
                     why = ("QEMU exited with status %s" % q.status if what == "exit"
                            else "no prompt within %g s" % timeout)
@@ -175,16 +279,35 @@ class Bench:
                     self.stop(q)
                     q = None
                     continue
-                self.judge(kernel, mode, unit, prog, out, took, len(item) > 3)
+                if host is not None and peer[0] == "ready" and host[0] != 0:
+                    self.fail(kernel, mode, prog, "its host end failed (status %s): %s" % (
+                        host[0], gt.tail(host[1])))
+                    continue
+                if host is not None:
+                    self.walls(kernel, mode, host[1])
+                self.judge(kernel, mode, unit, prog, out, took, len(item) > 4)
             if q is not None:
                 q.send("poweroff\n")
                 q.wait_exit(time.monotonic() + 20)
         finally:
             if q is not None:
                 self.stop(q)
-            log.close()
+            if net:
+                net.close()
             if disk:
                 os.remove(disk)
+
+    def walls(self, kernel, mode, text):
+        """The host's wall-clock figures of a bulk transfer (tools/netpeer.py)."""
+        for l in text.split("\n"):
+            m = WALL_RE.match(l.strip())
+            if m:
+                r = dict(zip(WALL_COLUMNS, [kernel, mode] + list(m.groups())))
+                with self.lock:
+                    self.wall.append(r)
+                self.say("[%s/%s] %s %s, host wall clock: median %s Mbit/s (min %s, max %s)" % (
+                    kernel, mode, r["bench"], report.size(int(r["param"])), r["median"],
+                    r["min"], r["max"]))
 
     def judge(self, kernel, mode, unit, prog, out, took, again):
         tag = "%s/%s" % (kernel, mode)
@@ -197,6 +320,8 @@ class Bench:
                 rows.append(dict(zip(check.COLUMNS, [kernel, mode] + list(m.groups()))))
             elif s:
                 skips.append(s.group(2))
+            elif LISTENING_RE.match(l):
+                pass  # bench_net, before its host end starts
             elif l:
                 odd.append(l)
         bad_unit = [r for r in rows if r["unit"] != unit]
@@ -272,11 +397,14 @@ class Bench:
             self.notes.append("KVM probe: %s; %s." % (found, "KVM used" if ok else
                                                      "KVM not used, figures are tcg"))
             mode = "kvm" if ok else "tcg"
-        items = plan(a.quick)
+        boots = phases(a.quick, a.only)
         if mode == "icount":
             # Side by side: the figures count instructions, which a second
-            # QEMU on the other core cannot change.
-            threads = [threading.Thread(target=self.session, args=(k, mode, items, True))
+            # QEMU on the other core cannot change. Not so the network's:
+            # their time includes the host's answers (sleep=on), which a
+            # second QEMU would slow down, so those boots go one at a time.
+            local = [b for b in boots if b[0] is None]
+            threads = [threading.Thread(target=self.session, args=(k, mode, local, True))
                        for k in a.kernels]
             for t in threads:
                 t.daemon = True
@@ -284,11 +412,23 @@ class Bench:
             for t in threads:
                 while t.is_alive():
                     t.join(0.2)
+            for k in a.kernels:
+                if not self.stopping:
+                    self.session(k, mode, [b for b in boots if b[0] is not None])
+            # The bulk transfers once more under plain TCG, one kernel at a
+            # time: what the host's wall clock measures of them is the
+            # emulated machine's real speed, which icount's is not.
+            if a.tcg_net and (not a.only or "bench_net" in a.only):
+                self.notes.append("The TCP bulk transfers ran once more under plain TCG, one "
+                                  "kernel at a time, for the host's wall-clock figures.")
+                for k in a.kernels:
+                    if not self.stopping:
+                        self.session(k, "tcg", [("user", net_plan(a.quick, "user"))])
             return
         # Wall-time modes one at a time: two QEMUs would share the cores.
         for k in a.kernels:
             if not self.stopping:
-                self.session(k, mode, items)
+                self.session(k, mode, boots)
 
     def write(self):
         out = self.a.out
@@ -306,16 +446,17 @@ class Bench:
         with open(os.path.join(out, "determinism.txt"), "w") as f:
             for k, x, y in self.determinism:
                 f.write("%s\t%s\t%s\t%s\n" % (k, "identical" if x == y else "DIFFERENT", x, y))
+        report.write_wall(out, self.wall)
         meta = {"quick": self.a.quick, "mode": self.a.mode, "notes": self.notes,
                 "seconds": time.monotonic() - self.t0}
         return report.write_all(out, self.rows, self.skips, self.failures,
-                                self.determinism, meta, self.say)
+                                self.determinism, meta, self.say, self.wall)
 
 
 def clear_outputs(out):
     """Old figures must never pass for new ones."""
     for name in ("results.csv", "skipped.txt", "failures.txt", "determinism.txt",
-                 "summary.md", "summary.html"):
+                 "wall.csv", "summary.md", "summary.html"):
         p = os.path.join(out, name)
         if os.path.exists(p):
             os.remove(p)
@@ -337,7 +478,7 @@ def redraw(out):
     det = [(k, x, y) for k, _, x, y in table("determinism.txt")]
     shutil.rmtree(os.path.join(out, "plots"), ignore_errors=True)
     ok = report.write_all(out, rows, table("skipped.txt"), table("failures.txt"), det, meta,
-                          lambda t: print("bench: " + t, flush=True))
+                          lambda t: print("bench: " + t, flush=True), report.read_wall(out))
     return 0 if ok else 1
 
 
@@ -355,6 +496,10 @@ def main():
     p.add_argument("--disk", default="build/bench/disk.img",
                    help="ext2 image to copy for each boot (never written itself)")
     p.add_argument("--kernels", nargs="+", default=["mono", "micro"])
+    p.add_argument("--only", nargs="+", metavar="PROGRAM",
+                   help="run only these benchmark programs (bench_null bench_net ...)")
+    p.add_argument("--no-tcg-net", dest="tcg_net", action="store_false",
+                   help="under icount, do not run the TCP transfers again under TCG")
     p.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-i386"))
     p.add_argument("--memory", default="128", metavar="MB")
     p.add_argument("--timeout-boot", type=float, default=120.0, metavar="S")

@@ -24,6 +24,7 @@ the namespace) with these in its environment, and must exit 0:
 
 Standard library only.
 """
+import itertools
 import os
 import signal
 import socket
@@ -65,13 +66,15 @@ class Net:
     """One boot's network: its ports and the QEMU options (and in tap mode
     the namespace, which close() removes)."""
 
+    names = itertools.count(1)  # two boots side by side (make bench) need two names
+
     def __init__(self, mode="user", pcap=None):
         self.mode, self.pcap, self.ns = mode, pcap, None
         if mode == "user":
             self.ports = {name: free_port(kind) for name, kind, _ in FORWARDS}
             return
         self.ports = {name: guest for name, _, guest in FORWARDS}
-        self.ns = "teachos-%d-%d" % (os.getpid(), int(time.monotonic() * 1000) % 100000)
+        self.ns = "teachos-%d-%d" % (os.getpid(), next(Net.names))
         steps = [["ip", "netns", "add", self.ns],
                  ["ip", "-n", self.ns, "link", "set", "lo", "up"],
                  ["ip", "-n", self.ns, "tuntap", "add", "dev", "tap0", "mode", "tap"],
@@ -120,6 +123,20 @@ class Peer:
         env = net.env() if net else dict(os.environ)
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.out,
                                      stderr=subprocess.STDOUT, env=env, start_new_session=True)
+
+    def output(self):
+        """What it printed so far."""
+        return os.pread(self.out.fileno(), 1 << 20, 0).decode("utf-8", "replace")
+
+    def wait_for(self, text, until):
+        """Waits until it printed text (True), or exited or the time is up."""
+        while time.monotonic() < until:
+            if text in self.output():
+                return True
+            if self.proc.poll() is not None:
+                return text in self.output()
+            time.sleep(0.02)
+        return False
 
     def finish(self, until):
         """Waits (until a time.monotonic() value) and returns (status or None

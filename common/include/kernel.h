@@ -50,5 +50,6 @@ const struct bootmod *bootmod_find(const char *name);
 const char *ksym(uint32_t addr, uint32_t *offset);
 
 extern volatile uint32_t ticks; /* timer interrupts since boot */
+extern uint64_t idle_tsc;       /* time-stamp counter ticks spent halted (sched.c) */
 
 #endif

@@ -243,6 +243,7 @@ static int32_t sys_kinfo(struct trapframe *tf)
 		.mem_free_kib = pmm_free_frames() * (PAGE_SIZE / 1024),
 		.restarts = hosts_restarts(),
 		.privs = current->privs,
+		.idle_tsc = idle_tsc,
 	};
 	strlcpy(k.flavour, kernel_name, sizeof(k.flavour));
 	strlcpy(k.ipc, ipc_name, sizeof(k.ipc));

@@ -38,6 +38,7 @@ struct kinfo {
 	uint32_t nprocs;
 	uint32_t restarts; /* servers restarted by the reincarnation server */
 	uint32_t privs;    /* the caller's PRIV_* (abi/msg.h) */
+	uint64_t idle_tsc; /* rdtsc ticks the CPU spent halted, waiting for an interrupt */
 };
 
 /* Where a service runs, so that a program (a test) can ask what it may
