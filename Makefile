@@ -238,15 +238,16 @@ NET_FWD = hostfwd=tcp:127.0.0.1:$(HTTP_PORT)-:80 hostfwd=tcp:127.0.0.1:$(ECHO_PO
 NET_FLAGS = -netdev user,id=net0,restrict=on,$(subst $() ,$(comma),$(strip $(NET_FWD))) \
 	-device e1000,netdev=net0 \
 	$(if $(PCAP),-object filter-dump$(comma)id=dump0$(comma)netdev=net0$(comma)file=$(PCAP))
+NET_HELLO = The guest is 10.0.2.15. From this machine: its httpd (type httpd 80) at \
+http://127.0.0.1:$(HTTP_PORT)/, its tcpecho (type tcpecho 7) with nc 127.0.0.1 $(ECHO_PORT). \
+ping and UDP replies need a tap device: see docs/06-network.md.
 QEMU_FLAGS = -cdrom $(B)/os.iso -m $(MEM) -no-reboot $(DISK_FLAGS) \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $(if $(filter 1,$(NET)),$(NET_FLAGS)) \
 	$(if $(filter 1,$(GUI)),-serial mon:stdio,-display none -serial mon:stdio) $(EXTRA_QEMU)
 
 run: iso disk-update
 	@echo "Booting the $(KERNEL) kernel in QEMU. Quit: type poweroff, or Ctrl-A then X."
-	$(if $(filter 1,$(NET)),@echo "The guest is 10.0.2.15. From this machine: its httpd (type httpd) at \
-http://127.0.0.1:$(HTTP_PORT)/, its tcpecho 7 at 127.0.0.1 port $(ECHO_PORT) (nc 127.0.0.1 \
-$(ECHO_PORT)). UDP and ping need a tap device: see docs/06-network.md.")
+	$(if $(filter 1,$(NET)),@echo "$(NET_HELLO)")
 	$(Q)$(QEMU) $(QEMU_FLAGS); s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || \
 	  { case $$s in 3) why="a kernel panic";; 5) why="init could not start a shell";; \
 	    *) why="see its messages above";; esac; \

@@ -2,7 +2,8 @@
 # Run every test suite `make test` wants, after the build, and add them up:
 #   1. tools/run-host-tests.sh          (host unit tests)
 #   2. tools/guest-test.py              for each kernel, in QEMU, and
-#      tools/check-disk.py on its disk; then the bad disks
+#      tools/check-disk.py on its disk; tools/make-run-check.sh (make run
+#      itself); the network tests; then the bad disks
 #   3. tools/powerloss.py               power cuts, each kernel
 #   4. tools/tcb.py --check, tools/comp-bytes.py   what runs in ring 0
 #   5. make bench QUICK=1               and its check
@@ -154,6 +155,11 @@ for k in $KERNELS; do
 		run "disk $k" python3 tools/check-disk.py "$tmp/disk.img" --state "not clean"
 	fi
 done
+
+# make run itself, as the README gives it, with a script piped in.
+if [ -f "$DISK" ]; then
+	run "make run" sh tools/make-run-check.sh "$DISK" $KERNELS
+fi
 
 # The network, with real clients on the host: on QEMU's user networking
 # (restrict=on, ports forwarded from 127.0.0.1: curl and nc), and on a tap
