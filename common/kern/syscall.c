@@ -106,7 +106,7 @@ static int32_t sys_spawn(struct trapframe *tf)
 	void *copy = NULL;
 	if (tf->esi) { /* an ELF in the caller's memory, read from a file */
 		if (size == 0 || size > SPAWN_IMAGE_MAX)
-			return size ? -E2BIG : -ENOEXEC;
+			return size ? -EFBIG : -ENOEXEC;
 		if (!(copy = kpages_alloc(size)))
 			return -ENOMEM;
 		if (copy_from_user(current->pgdir, copy, tf->esi, size) < 0) {

@@ -174,7 +174,13 @@ static void builtin_status(int argc, char **argv)
 static void builtin_cd(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "/";
-	int r = argc > 2 ? -E2BIG : chdir(dir);
+
+	if (argc > 2) {
+		dprintf(STDERR_FILENO, "sh: cd: too many arguments (cd takes one folder)\n");
+		last_status = 1;
+		return;
+	}
+	int r = chdir(dir);
 
 	if (r < 0)
 		dprintf(STDERR_FILENO, "sh: cd: %s: %s\n", dir, strerror(r));
@@ -254,6 +260,11 @@ static void run_program(char **argv, const struct redirections *rd)
 	const char *extra[3];
 	int pid, status, r;
 
+	if (!argv[0][0]) {
+		dprintf(STDERR_FILENO, "sh: '': an empty command name\n");
+		last_status = 127;
+		return;
+	}
 	if (strchr(argv[0], '/'))
 		r = (int)strlcpy(path, argv[0], sizeof(path));
 	else
@@ -271,6 +282,15 @@ static void run_program(char **argv, const struct redirections *rd)
 	if (pid < 0) {
 		if (pid == -ENOENT)
 			dprintf(STDERR_FILENO, "sh: %s: command not found\n", argv[0]);
+		else if (pid == -EFBIG)
+			dprintf(STDERR_FILENO,
+				"sh: %s: too large to be a program (at most %u MiB)\n", argv[0],
+				SPAWN_IMAGE_MAX >> 20);
+		else if (pid == -EAGAIN)
+			dprintf(STDERR_FILENO,
+				"sh: %s: cannot start: every process slot is taken (ps shows "
+				"by whom)\n",
+				argv[0]);
 		else
 			dprintf(STDERR_FILENO, "sh: %s: %s\n", argv[0], strerror(pid));
 		last_status = 127;

@@ -29,7 +29,7 @@ static int load_image(const char *path, void **image, uint32_t *size, int *opene
 		goto out;
 	r = S_ISDIR(st.mode) ? -EISDIR : st.size == 0 ? -ENOEXEC : 0;
 	if (r == 0 && st.size > SPAWN_IMAGE_MAX)
-		r = -E2BIG;
+		r = -EFBIG; /* E2BIG is the argument list's */
 	if (r < 0)
 		goto out;
 	if (!(buf = malloc(st.size))) {
@@ -63,9 +63,14 @@ int spawn_env(const char *path, const char *const argv[], const char *const envp
 	if ((r = abspath(path, abs, sizeof(abs))) < 0)
 		return r;
 	r = load_image(abs, &image, &size, &opened);
-	/* A directory on the way, or a path that is one, is an answer about
-	 * this very path: the ramdisk would only say "not found". */
-	if (r < 0 && (opened || r == -ENOTDIR || r == -EISDIR))
+	/* Only a file that is not there, or a file service that is not (none
+	 * in this system, none mounted, or one that just died), sends us to
+	 * the ramdisk. Anything else is an answer about this very path (a
+	 * directory on the way, a file too large to open): the ramdisk would
+	 * only say "not found". */
+	int absent = r == -ENOENT || r == -ENODEV || r == -ENOSYS || r == -EDEADSRCDST;
+
+	if (r < 0 && (opened || !absent))
 		return r;
 	if (r < 0)
 		return syscall(SYS_SPAWN, (uint32_t)abs, (uint32_t)argv, (uint32_t)envp, 0, 0);

@@ -116,6 +116,12 @@ static void test_processes(void)
 	check_err("spawn with a kernel argv",
 		  syscall(SYS_SPAWN, (uint32_t)true_path, KERNEL_ADDR, 0, 0, 0), -EFAULT);
 	check_err("spawn with a kernel argv[1]", spawn(true_path, bad_entry_argv), -EFAULT);
+	/* An image too large to be a program: the kernel refuses it before
+	 * it reads a byte (the pointer is the caller's own, the size a lie). */
+	check_err("spawn of an image over SPAWN_IMAGE_MAX",
+		  syscall(SYS_SPAWN, (uint32_t)true_path, (uint32_t)true_argv, 0,
+			  (uint32_t)true_argv, SPAWN_IMAGE_MAX + 1),
+		  -EFBIG);
 
 	pid = spawn(true_path, true_argv);
 	if (pid < 0)
