@@ -69,7 +69,7 @@ KERNEL_COMP_OBJS := $(patsubst %,$(CB)/%.o,$(KERNEL_COMPS))
 
 .DEFAULT_GOAL := iso
 .PHONY: all iso kernel run qemu-gdb gdb bochs test host-tests guest-tests help clean \
-	distclean deps tcb disk disk-update powerloss
+	distclean deps tcb disk disk-update powerloss fuzz-sys
 
 # The two presets, and the hybrid of config.mk's PLACE.
 all:
@@ -274,6 +274,12 @@ test: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory $(HOST_TEST_BINS)
 	$(Q)DISK=$(DISK) sh tools/run-tests.sh
 
+# Random system calls (user/tests/sysfuzz.c): two million a kernel, then
+# the system and its disk must be whole (tools/fuzz-sys.sh); make test runs
+# 100000 a kernel.
+fuzz-sys: all disk-update | $(DEPS_STAMP)
+	$(Q)sh tools/fuzz-sys.sh $(DISK) mono micro hybrid
+
 guest-tests: iso disk-update
 	$(Q)HOST=0 BOCHS=0 BENCH=0 KERNELS=$(VARIANT) DISK=$(DISK) sh tools/run-tests.sh
 
@@ -309,6 +315,9 @@ help:
 	@echo "make host-tests   only the cmocka host tests"
 	@echo "make guest-tests  only the guest tests of \$$KERNEL"
 	@echo "make powerloss [TRIALS=n]  power cuts during a workload, both kernels"
+	@echo "make fuzz-sys     two million random system calls on each kernel"
+	@echo "make fuzz-fs, make fuzz-net   the host fuzzers of the file system and network, long"
+	@echo "make bench [QUICK=1] [MODE=icount|tcg|kvm]  benchmarks, plots, summary"
 	@echo "make qemu-gdb     QEMU halted, waiting for GDB; then make gdb"
 	@echo "make bochs        boot the ISO in Bochs"
 	@echo "make disk         a fresh disk image (build/disk.img); files on the old one are lost"

@@ -43,6 +43,18 @@ static void close_handle(struct handle *h)
 	h->ip = NULL;
 }
 
+/* Closes what dead processes left open, so that a file they unlinked
+ * while it was open is freed now, not when the table next fills (found by
+ * sysfuzz: at poweroff such files were still allocated with no name, and
+ * e2fsck wanted to free them). Each liveness check is a call to the
+ * kernel, so this runs at a sync, not at every request. */
+static void reap_dead_handles(void)
+{
+	for (int i = 0; i < NHANDLE; i++)
+		if (handles[i].ip && !comp_pid_alive(handles[i].owner))
+			close_handle(&handles[i]);
+}
+
 static int new_handle(uint32_t owner, struct inode *ip, uint32_t flags)
 {
 	for (int pass = 0; pass < 2; pass++) {
@@ -54,10 +66,7 @@ static int new_handle(uint32_t owner, struct inode *ip, uint32_t flags)
 				return (int)(epoch << HANDLE_SLOT_BITS) | i;
 			}
 		}
-		/* Full: take back what dead processes left open. */
-		for (int i = 0; i < NHANDLE; i++)
-			if (handles[i].ip && !comp_pid_alive(handles[i].owner))
-				close_handle(&handles[i]);
+		reap_dead_handles(); /* full: take back what dead processes left open */
 	}
 	return -EMFILE;
 }
@@ -228,15 +237,35 @@ static int do_truncate(struct msg *m, struct handle *h)
 	return r;
 }
 
+/* Whether a live process holds a file that has no name any more: its
+ * blocks are freed at its last close, so until then the volume cannot be
+ * called clean. */
+static int nameless_open(void)
+{
+	for (int i = 0; i < NHANDLE; i++)
+		if (handles[i].ip && !handles[i].ip->d.i_links_count)
+			return 1;
+	return 0;
+}
+
 static int do_sync(void)
 {
 	last_sync = comp_uptime_ms();
+	reap_dead_handles();
 	return fs_sync();
 }
 
+/* The unmount of poweroff: written back and marked clean, unless a live
+ * process still holds a nameless file (-EBUSY: written back but not
+ * clean, so that the next e2fsck frees the file). */
 static int do_unmount(void)
 {
 	last_sync = comp_uptime_ms();
+	reap_dead_handles();
+	if (fs.state == FS_RW && nameless_open()) {
+		int r = fs_sync();
+		return r < 0 ? r : -EBUSY;
+	}
 	return fs_unmount();
 }
 

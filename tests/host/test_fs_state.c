@@ -232,6 +232,44 @@ static void test_mount_count(void)
 	CHECK_EQ(disk_sb16(SB_STATE), VALID);
 }
 
+/* A file unlinked while open keeps its blocks until its last close. Left
+ * open by a process that died, it is freed at the next sync; held by a
+ * live one, the unmount writes everything back but does not call the
+ * volume clean (-EBUSY), since e2fsck must free the file. */
+static void test_nameless_open_files(void)
+{
+	make_image("o.img", "-b 1024", "8M");
+	static uint8_t d[20000];
+	memset(d, 'o', sizeof(d));
+	write_file("/gone", d, sizeof(d));
+	struct fs_statfs before;
+	struct msg m = {.type = FS_STATFS};
+	CHECK_EQ(fs_req(&m, NULL, 0, 0), 0);
+	memcpy(&before, m.w, sizeof(before));
+	t_pid = 200;
+	int h = t_open("/gone", O_RDONLY);
+	CHECK(h >= 0);
+	CHECK_EQ(t_unlink("/gone"), 0);
+	/* Held by a live process: written back, not clean. */
+	CHECK_EQ(t_unmount(), -EBUSY);
+	CHECK_EQ(disk_sb16(SB_STATE), 0);
+	/* Its owner dies: the next sync frees the file, and the unmount is
+	 * clean again, with every block back. */
+	host_pid_kill(200);
+	t_pid = 100;
+	CHECK_EQ(t_sync(), 0);
+	m = (struct msg){.type = FS_STATFS};
+	CHECK_EQ(fs_req(&m, NULL, 0, 0), 0);
+	struct fs_statfs after;
+	memcpy(&after, m.w, sizeof(after));
+	/* 20 data blocks of 1 KiB, 8 of them through one indirect block */
+	CHECK_EQ(after.free_blocks, before.free_blocks + 20 + 1);
+	CHECK_EQ(after.free_inodes, before.free_inodes + 1);
+	CHECK_EQ(t_unmount(), 0);
+	CHECK_EQ(disk_sb16(SB_STATE), VALID);
+	save_and_fsck("o.img");
+}
+
 int main(void)
 {
 	static const struct fs_test tests[] = {
@@ -240,6 +278,7 @@ int main(void)
 		FS_TEST(test_not_clean_stays),
 		FS_TEST(test_errors_marked),
 		FS_TEST(test_mount_count),
+		FS_TEST(test_nameless_open_files),
 	};
 	return fs_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
 }
