@@ -12,7 +12,7 @@
  *
  * Everything the device reads or writes is in this component's DMA memory:
  * a grant is copied through a bounce buffer, never handed to the device.
- * With no IOMMU the device could still reach any frame (docs/02); when a
+ * With no IOMMU the device could still reach any frame (docs/02b); when a
  * server placement of this driver dies, the kernel turns off the device's
  * bus mastering before its memory is freed, and the next instance resets
  * the device before it trusts the rings again.
