@@ -110,8 +110,12 @@ static int eth_send(struct msg *m)
 	uint32_t off = 0, sent = 0;
 	for (uint32_t n = 0; n < m->w[0] && off + 2 <= len; n++) {
 		uint32_t flen = batch[off] | (uint32_t)batch[off + 1] << 8;
-		if (flen > len - off - 2)
-			return sent ? (int)sent : -EINVAL;
+		if (flen > len - off - 2) {
+			/* A record past the grant: what came before it is on the
+			 * ring and must still be handed to the device below. */
+			r = -EINVAL;
+			break;
+		}
 		if ((r = send_one(batch + off + 2, flen)) < 0) {
 			if (r == -ENOBUFS)
 				drops_out += records_left(off, len, m->w[0] - n);
