@@ -23,7 +23,9 @@
  *     hostile parts, so that their deeper code runs too;
  *   - a spawn of a structurally valid ELF image with hostile segments.
  * Left out are only the calls that end the test by design: exit and
- * poweroff; a sleep longer than a few milliseconds; and the console, whose
+ * poweroff; a sleep longer than a few milliseconds; a network request that
+ * would wait with no end (each gets NET_NONBLOCK or a short timeout, as a
+ * program that must not wait for good would); and the console, whose
  * reads would take the shell's input and whose writes would print
  * garbage where the test runner looks for the prompt. A bad argument must
  * get an error, never a kernel fault, a hang, or the death of the caller.
@@ -131,6 +133,16 @@ static void fuzz_message(void)
 	m->grant.addr = hostile_ptr();
 	m->grant.len = rnd() % 3 ? hostile_len() : 0;
 	m->grant.rights = rnd() % 8;
+	/* A receive, accept or connect on one of the worker's own sockets waits
+	 * as long as nothing arrives, by design (a found seed once waited for
+	 * good): the network service bounds a wait by w[4] ms, except a send's,
+	 * which NET_NONBLOCK ends. */
+	if (svc == SVC_NET) {
+		if (m->type == NET_SEND || m->type == NET_SENDTO || rnd() % 2)
+			m->w[3] |= NET_NONBLOCK;
+		else
+			m->w[4] = 1 + rnd() % 50;
+	}
 	/* Sometimes the message itself is not where it says. */
 	uint32_t where = rnd() % 8 ? (uint32_t)(uintptr_t)m : hostile_ptr();
 
