@@ -46,8 +46,21 @@ static int32_t run_in_component(struct call_frame *f, struct msg *m)
 	enter_comp(mc, run_handler, &a);
 	unlock_comp(mc);
 	if (!f->done) {
-		while (!f->done) /* deferred: reply() fills m and wakes us */
+		/* Deferred: reply() fills m and wakes us. A program's own call
+		 * (the outermost) may be ended by a kill meanwhile: the
+		 * component's token then finds no frame (reply() says -ESRCH).
+		 * A call nested in a ring-0 handler waits on: that handler
+		 * must finish before its thread may die. */
+		int intr = !f->outer;
+		while (!f->done) {
+			me->intr = intr;
 			sleep_on(&f->done);
+			me->intr = 0;
+			if (intr && me->killed) {
+				me->call = f->outer;
+				return -EINTR;
+			}
+		}
 		/* A component that waited for this reply made progress by it. */
 		struct comp_ctx *cx = comp_ctx_of(me);
 		if (cx->comp)
@@ -64,6 +77,8 @@ static int32_t direct_syscall(struct trapframe *tf)
 	int32_t r = service_admit((uint32_t)svc, me);
 	if (r)
 		return r;
+	if (service_foreign((uint32_t)svc, &transport_direct))
+		return services[svc].transport->syscall(tf);
 	/* One page walk resolves the caller's message for the copy in and
 	 * the reply out; a message straddling two pages takes the slow way. */
 	struct msg m, *um = user_msg_kva(me->pgdir, tf->ecx, 1);
@@ -80,7 +95,7 @@ static int32_t direct_syscall(struct trapframe *tf)
 	struct call_frame f = {.svc = svc,
 			       .grant = {m.grant.addr, m.grant.len, m.grant.rights, me->pgdir}};
 	r = run_in_component(&f, &m);
-	if (r == -EDEADSRCDST && mcomps[services[svc].comp].dead)
+	if ((r == -EDEADSRCDST && mcomps[services[svc].comp].dead) || me->killed)
 		return r;
 	if (um)
 		*um = m;

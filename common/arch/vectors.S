@@ -73,7 +73,9 @@ trapret:
 
 /* int 0x80: eax = number. Handlers are `int32_t fn(struct trapframe *)`
  * and their result replaces the saved eax. Slots without a call hold
- * sys_enosys; numbers past the table get -ENOSYS here. */
+ * sys_enosys; numbers past the table get -ENOSYS here. While some process
+ * is marked killed (kill_pending, proc.h), the way back to ring 3 passes
+ * syscall_return_killed, which ends the caller if it is the one. */
 .globl vector128
 .type vector128, @function
 vector128:
@@ -86,11 +88,15 @@ vector128:
 	call *syscall_table(, %eax, 4)
 	addl $4, %esp
 1:	movl %eax, 28(%esp)
-	popal
+	cmpl $0, kill_pending
+	jne 3f
+4:	popal
 	addl $8, %esp
 	iret
 2:	movl $-38, %eax  /* -ENOSYS */
 	jmp 1b
+3:	call syscall_return_killed
+	jmp 4b
 
 .section .rodata
 .globl vector_table

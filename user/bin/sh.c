@@ -165,7 +165,9 @@ static void builtin_status(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (last_status & WAIT_KILLED)
+	if (last_status == WAIT_STOPPED)
+		printf("killed (kill or ^C)\n");
+	else if (last_status & WAIT_KILLED)
 		printf("killed by exception %d\n", last_status & 0xff);
 	else
 		printf("exit %d\n", WAIT_EXITCODE(last_status));
@@ -296,13 +298,20 @@ static void run_program(char **argv, const struct redirections *rd)
 		last_status = 127;
 		return;
 	}
-	/* A killed child was already reported by the kernel, and a nonzero exit
-	 * code is the program's business: say nothing and keep it for status. */
+	/* While it runs, Ctrl-C at the console stops it (and what it
+	 * started); at our prompt it stops nothing. */
+	console_foreground(pid);
+	/* A child killed by a fault was already reported by the kernel, and a
+	 * nonzero exit code is the program's business: say nothing and keep
+	 * it for status. A stop (kill or ^C) is said here. */
 	r = wait(pid, &status);
+	console_foreground(0);
 	if (r < 0) {
 		dprintf(STDERR_FILENO, "sh: wait: %s\n", strerror(r));
 		return;
 	}
+	if (status == WAIT_STOPPED)
+		dprintf(STDERR_FILENO, "sh: %d killed\n", pid);
 	last_status = status;
 }
 

@@ -46,6 +46,13 @@ int sleep_ms(unsigned ms);
 int ps(struct procinfo *buf, int max);
 /* `what` is KINFO_KERNEL for now. */
 int kinfo(int what, struct kinfo *out);
+/* Stops process pid, a descendant of ours (abi/syscall.h, SYS_KILL): 0,
+ * -EPERM (not ours to stop, or init, a server, a kernel thread) or
+ * -ESRCH. Its parent's wait() then reports WAIT_STOPPED. */
+int kill(int pid);
+/* Names pid as our foreground program (0: none): Ctrl-C at the console
+ * then stops it and its descendants, as kill() would. 0 or -errno. */
+int console_foreground(int pid);
 /* Stops the machine with exit code `code` (QEMU's exit status where the
  * kernel supports it). Returns only if the kernel refuses: -errno. */
 int poweroff(int code);

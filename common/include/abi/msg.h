@@ -40,6 +40,7 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define SVC_RS      6 /* reincarnation server (micro) / fault control */
 #define SVC_NULL2   7 /* null's second service: tests of several services, notify, cycles */
 #define SVC_ETH     8 /* Ethernet driver (private: the network stack's) */
+#define SVC_PROC    9 /* the kernel's process service (private: the console's ^C) */
 #define SVC_MAX     16
 
 #define SVC_BIT(s) (1u << (s))
@@ -69,6 +70,16 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 /* Console requests. */
 #define CON_WRITE 1 /* grant READ: bytes to print -> bytes written */
 #define CON_READ  2 /* grant WRITE: room for a line -> bytes read (cooked, echoes) */
+/* w[0] = pid of the caller's foreground program (0: none) -> 0. Ctrl-C
+ * then asks SVC_PROC to stop it, as the caller's own kill would. */
+#define CON_FG 3
+
+/* Process service requests (SVC_PROC, answered by the kernel itself).
+ * PROC_INTR: w[0] a pid, w[1] the pid on whose behalf (the program that
+ * named it its foreground one) -> how many processes were stopped: w[0]
+ * and its descendants, if w[0] is a descendant of w[1]; -EPERM or -ESRCH
+ * otherwise. */
+#define PROC_INTR 1
 
 /* Reincarnation server requests (micro only; mono has no servers to
  * restart and answers -ENOENT). */
