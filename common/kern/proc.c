@@ -300,8 +300,8 @@ int proc_interrupt(int pid, int owner)
 	 * woken: nothing here sleeps, so the tree cannot change meanwhile. */
 	int n = 0;
 	for (struct proc *p = procs; p < procs + NPROC; p++)
-		if (p->state != P_UNUSED && p->state != P_ZOMBIE && !p->killed &&
-		    (p == root || proc_may_kill(p, pid))) {
+		if (p->state != P_UNUSED && p->state != P_ZOMBIE && p->state != P_EMBRYO &&
+		    !p->killed && (p == root || proc_may_kill(p, pid))) {
 			proc_kill(p, WAIT_STOPPED);
 			n++;
 		}

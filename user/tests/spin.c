@@ -9,7 +9,7 @@ int main(int argc, char **argv)
 
 	/* tree: a child that spins too, for ^C to reach. */
 	if (argc > 1 && strcmp(argv[1], "tree") == 0) {
-		static const char *const child[] = { "spin", "say", NULL };
+		static const char *const child[] = {"spin", "say", NULL};
 		int pid = spawn("/bin/spin", child);
 
 		if (pid < 0) {

@@ -23,7 +23,7 @@ static struct usage usage(void)
 
 	if (kinfo(KINFO_KERNEL, &k) < 0)
 		fail("kinfo");
-	return (struct usage){ k.frames_free, k.heap_used, k.heap_blocks };
+	return (struct usage){k.frames_free, k.heap_used, k.heap_blocks};
 }
 
 static void run(const char *path, const char *const argv[], int want)
@@ -40,7 +40,7 @@ static void run(const char *path, const char *const argv[], int want)
 
 static void spawn_and_reap(int n)
 {
-	static const char *const argv[] = { "true", NULL };
+	static const char *const argv[] = {"true", NULL};
 
 	for (int i = 0; i < n; i++)
 		run("/bin/true", argv, 0);
@@ -49,7 +49,7 @@ static void spawn_and_reap(int n)
 
 static void spawn_and_kill(int n)
 {
-	static const char *const argv[] = { "spin", NULL };
+	static const char *const argv[] = {"spin", NULL};
 
 	for (int i = 0; i < n; i++) {
 		int status = -1, pid = spawn("/bin/spin", argv);
@@ -65,7 +65,7 @@ static void spawn_and_kill(int n)
 
 static int ping(int svc)
 {
-	struct msg m = { .type = MSG_PING };
+	struct msg m = {.type = MSG_PING};
 
 	return svc_call(svc, &m);
 }
@@ -85,7 +85,7 @@ static int server_pid(int svc)
  * again from a new instance. Returns the restarts done. */
 static int restart_servers(int rounds)
 {
-	static const int svcs[] = { SVC_CONSOLE, SVC_NULL, SVC_ATA, SVC_FS, SVC_ETH, SVC_NET };
+	static const int svcs[] = {SVC_CONSOLE, SVC_NULL, SVC_ATA, SVC_FS, SVC_ETH, SVC_NET};
 	int done = 0;
 
 	for (unsigned i = 0; i < sizeof(svcs) / sizeof(svcs[0]); i++) {
@@ -99,13 +99,14 @@ static int restart_servers(int rounds)
 			/* A server that dies soon after it started counts as
 			 * broken to the reincarnation server (rs.c): wait. */
 			sleep_ms(600);
-			struct msg m = { .type = MSG_CRASH };
+			struct msg m = {.type = MSG_CRASH};
 
 			m.w[0] = CRASH_NULL;
 			svc_call(svc, &m);
 			unsigned t0 = uptime_ms();
 
-			while ((server_pid(svc) == old || ping(svc) != 0) && uptime_ms() - t0 < 10000)
+			while ((server_pid(svc) == old || ping(svc) != 0) &&
+			       uptime_ms() - t0 < 10000)
 				sleep_ms(20);
 			if (server_pid(svc) == old || ping(svc) != 0)
 				fail("service %d did not come back after a crash", svc);
@@ -118,7 +119,7 @@ static int restart_servers(int rounds)
 
 static void fuzz(const char *calls)
 {
-	const char *const argv[] = { "sysfuzz", "-n", calls, "-p", "2", "-s", "7", NULL };
+	const char *const argv[] = {"sysfuzz", "-n", calls, "-p", "2", "-s", "7", NULL};
 
 	run("/bin/sysfuzz", argv, 0);
 	printf("ok   sysfuzz -n %s -p 2 -s 7 passed\n", calls);
