@@ -56,9 +56,11 @@ static int32_t run_in_component(struct call_frame *f, struct msg *m)
 			me->intr = intr;
 			sleep_on(&f->done);
 			me->intr = 0;
+			/* The program's own call, from direct_syscall: the
+			 * lock is released and nothing else is held. */
 			if (intr && me->killed) {
 				me->call = f->outer;
-				return -EINTR;
+				proc_exit(me->killed);
 			}
 		}
 		/* A component that waited for this reply made progress by it. */
@@ -77,8 +79,12 @@ static int32_t direct_syscall(struct trapframe *tf)
 	int32_t r = service_admit((uint32_t)svc, me);
 	if (r)
 		return r;
-	if (service_foreign((uint32_t)svc, &transport_direct))
-		return services[svc].transport->syscall(tf);
+	/* Every service admitted here is a component's: this is the entry
+	 * only where every service is direct (mono, which has no servers),
+	 * and the kernel's own process service is granted to no program
+	 * (tools/gen-services.py refuses calls=proc in a program row). A
+	 * hybrid's entry, service_syscall, routes each service to its own
+	 * transport first. */
 	/* One page walk resolves the caller's message for the copy in and
 	 * the reply out; a message straddling two pages takes the slow way. */
 	struct msg m, *um = user_msg_kva(me->pgdir, tf->ecx, 1);
@@ -95,7 +101,7 @@ static int32_t direct_syscall(struct trapframe *tf)
 	struct call_frame f = {.svc = svc,
 			       .grant = {m.grant.addr, m.grant.len, m.grant.rights, me->pgdir}};
 	r = run_in_component(&f, &m);
-	if ((r == -EDEADSRCDST && mcomps[services[svc].comp].dead) || me->killed)
+	if (r == -EDEADSRCDST && mcomps[services[svc].comp].dead)
 		return r;
 	if (um)
 		*um = m;

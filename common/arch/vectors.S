@@ -73,9 +73,7 @@ trapret:
 
 /* int 0x80: eax = number. Handlers are `int32_t fn(struct trapframe *)`
  * and their result replaces the saved eax. Slots without a call hold
- * sys_enosys; numbers past the table get -ENOSYS here. While some process
- * is marked killed (kill_pending, proc.h), the way back to ring 3 passes
- * syscall_return_killed, which ends the caller if it is the one. */
+ * sys_enosys; numbers past the table get -ENOSYS here. */
 .globl vector128
 .type vector128, @function
 vector128:
@@ -88,15 +86,34 @@ vector128:
 	call *syscall_table(, %eax, 4)
 	addl $4, %esp
 1:	movl %eax, 28(%esp)
-	cmpl $0, kill_pending
-	jne 3f
-4:	popal
+	popal
 	addl $8, %esp
 	iret
 2:	movl $-38, %eax  /* -ENOSYS */
 	jmp 1b
-3:	call syscall_return_killed
-	jmp 4b
+
+/* The same, while some process is marked killed (proc.c puts this gate in
+ * the IDT then, and vector128 back after): the way back to ring 3 passes
+ * syscall_return_killed, which ends the caller if it is the one. So the
+ * null system call pays nothing for kill when nobody is being killed. */
+.globl vector128_kill
+.type vector128_kill, @function
+vector128_kill:
+	pushl $0
+	pushl $0x80
+	pushal
+	cmpl $SYSCALL_SLOTS, %eax
+	jae 2f
+	pushl %esp
+	call *syscall_table(, %eax, 4)
+	addl $4, %esp
+1:	movl %eax, 28(%esp)
+	call syscall_return_killed
+	popal
+	addl $8, %esp
+	iret
+2:	movl $-38, %eax  /* -ENOSYS */
+	jmp 1b
 
 .section .rodata
 .globl vector_table

@@ -9,10 +9,9 @@
  *
  * Input is bytes, not ASCII: tabs and UTF-8 sequences pass through, and
  * backspace removes a whole UTF-8 character. Ctrl-C (0x03) discards the
- * line being typed and stops the foreground program that a client named
- * with CON_FG, through the kernel's process service (docs/02, "Ctrl-C");
- * with none, it hands the reader an empty line, so a shell prompts
- * again. Other control bytes are dropped. A line longer than CHARDEV_LINE_MAX is not cut into a command
+ * line being typed and stops what the client that said CON_FG started,
+ * through the kernel's process service (docs/02, "Ctrl-C"); with nothing
+ * to stop, it hands the reader an empty line, so a shell prompts again. Other control bytes are dropped. A line longer than CHARDEV_LINE_MAX is not cut into a command
  * that silently does something else: it is discarded, with a message,
  * when its newline comes. */
 #include "chardev.h"
@@ -36,9 +35,9 @@ struct reader {
 static struct reader readers[MAXREADERS];
 static int nreaders;
 
-/* The foreground program (CON_FG) and the client that named it, on whose
- * behalf Ctrl-C stops it (0: none). */
-static uint32_t fg_pid, fg_owner;
+/* The client whose descendants are in the foreground (CON_FG): Ctrl-C
+ * stops them (0: none). */
+static uint32_t fg_owner;
 
 static void out(const char *s, uint32_t n)
 {
@@ -111,16 +110,17 @@ static void interrupt(void)
 	in_head = line_start;
 	overlong = 0;
 	out("^C\n", 3);
-	if (fg_pid) {
+	if (fg_owner) {
 		struct msg m = {.type = PROC_INTR};
-		m.w[0] = fg_pid;
-		m.w[1] = fg_owner;
-		/* How many were stopped; an error means the program is gone
-		 * (or was never the client's to stop): forget it. Its parent
-		 * reports the stop and prompts again. */
-		if (call(SVC_PROC, &m) > 0)
+		m.w[0] = fg_owner;
+		/* How many were stopped: their parent reports it and prompts
+		 * again. None (the shell is between programs), or the client
+		 * is gone (an error: forget it): the reader gets its line. */
+		int r = call(SVC_PROC, &m);
+		if (r > 0)
 			return;
-		fg_pid = fg_owner = 0;
+		if (r < 0)
+			fg_owner = 0;
 	}
 	if (in_head - in_tail < INBUF - 1) {
 		inbuf[in_head++ % INBUF] = '\n';
@@ -212,8 +212,12 @@ void chardev_handle(struct msg *m)
 		}
 		break;
 	case CON_FG:
-		fg_pid = m->w[0];
-		fg_owner = fg_pid ? m->sender : 0;
+		/* Only the client that set it may clear it: a program that
+		 * says 0 cannot take ^C away from its shell. */
+		if (m->w[0])
+			fg_owner = m->sender;
+		else if (fg_owner == m->sender)
+			fg_owner = 0;
 		m->type = 0;
 		break;
 	default:

@@ -91,14 +91,12 @@ static inline int32_t service_admit(uint32_t svc, const struct proc *p)
 	return 0;
 }
 
-/* A SYS_CALL that reached a transport's entry for a service of another
- * transport (the kernel's own, SVC_PROC): hands it over. Each transport
- * checks this after service_admit(), one compare. */
-static inline int service_foreign(uint32_t svc, const struct transport *mine)
-{
-	return services[svc].transport != mine;
-}
-
+	/* Every service admitted here is a component's: this is the entry
+	 * only where every service is direct (mono, which has no servers),
+	 * and the kernel's own process service is granted to no program
+	 * (tools/gen-services.py refuses calls=proc in a program row). A
+	 * hybrid's entry, service_syscall, routes each service to its own
+	 * transport first. */
 extern struct proc procs[NPROC];
 extern struct proc *current;
 extern struct proc *initproc; /* inherits orphans; its exit is fatal */
@@ -133,11 +131,11 @@ static inline void proc_exit_if_killed(void)
 	if (current->killed)
 		proc_exit(current->killed);
 }
-/* Processes marked killed that have not exited yet: while there are any,
- * every system call's return looks at its caller (vectors.S), one compare
- * on the fast path otherwise. */
-extern volatile int kill_pending;
-/* Marks p to die with status (a no-op if it is marked already). */
+/* Marks p to die with status (a no-op if it is marked already). While
+ * some process is marked, every system call that enters the kernel looks
+ * at its caller on the way out (vector128_kill in vectors.S); one that
+ * was already blocked came in through the plain gate, so each sleep a
+ * kill may end (intr) checks for itself where it resumes. */
 void proc_mark_killed(struct proc *p, int status);
 /* Stopping a program (SYS_KILL, Ctrl-C): marks p and wakes it from a
  * sleep that a kill may end; the hosts wake it from a service call. */
@@ -145,9 +143,11 @@ void proc_kill(struct proc *p, int status);
 /* Whether p may be stopped at all (a user program, not init, not a server
  * or kernel thread) and is a proper descendant of the process pid. */
 int proc_may_kill(const struct proc *p, int pid);
-/* PROC_INTR: stops pid and its descendants, on behalf of `owner`, which
- * must be pid's ancestor: how many were stopped, or -ESRCH / -EPERM. */
-int proc_interrupt(int pid, int owner);
+/* PROC_INTR: stops every process proc_may_kill lets owner stop (its
+ * descendants): how many, or -ESRCH if owner is gone. */
+int proc_interrupt(int owner);
+/* vector128_kill's call on the way back to ring 3 (vectors.S). */
+void syscall_return_killed(void);
 /* Reaps a zombie child; pid -1 for any. Blocks. */
 int proc_wait(int pid, int *status);
 /* Frees a zombie's memory (not its slot, which the parent reaps). */

@@ -244,17 +244,21 @@ void proc_release(struct proc *p)
 	p->pgdir = NULL;
 }
 
-volatile int kill_pending;
+/* Processes marked killed that have not exited yet. While there are any,
+ * the system-call gate is vector128_kill, which looks at each caller on
+ * its way out; otherwise the plain one, which costs nothing. */
+static int kill_pending;
 
 void proc_mark_killed(struct proc *p, int status)
 {
 	if (p->killed)
 		return;
 	p->killed = status;
-	kill_pending++;
+	if (kill_pending++ == 0)
+		idt_syscall_kill_check(1);
 }
 
-/* Called from the system-call return path while kill_pending is set. */
+/* Called by vector128_kill on the way back to ring 3. */
 void syscall_return_killed(void)
 {
 	proc_exit_if_killed();
@@ -287,21 +291,18 @@ int proc_may_kill(const struct proc *p, int pid)
 	return 0;
 }
 
-int proc_interrupt(int pid, int owner)
+int proc_interrupt(int owner)
 {
-	struct proc *root = pid > 0 ? proc_by_pid(pid) : NULL;
 	struct proc *o = owner > 0 ? proc_by_pid(owner) : NULL;
-	if (!root || root->state == P_ZOMBIE || !o || o->state == P_ZOMBIE)
+	if (!o || o->state == P_ZOMBIE)
 		return -ESRCH;
-	if (!proc_may_kill(root, owner))
-		return -EPERM;
-	/* The foreground program and everything it started, as a terminal's
-	 * interrupt reaches its whole process group. Marked first, then
-	 * woken: nothing here sleeps, so the tree cannot change meanwhile. */
+	/* Everything it started, as a terminal's interrupt reaches its whole
+	 * foreground process group. Nothing here sleeps, so the tree cannot
+	 * change while it is walked; each is marked first, then woken. */
 	int n = 0;
 	for (struct proc *p = procs; p < procs + NPROC; p++)
 		if (p->state != P_UNUSED && p->state != P_ZOMBIE && p->state != P_EMBRYO &&
-		    !p->killed && (p == root || proc_may_kill(p, pid))) {
+		    !p->killed && proc_may_kill(p, owner)) {
 			proc_kill(p, WAIT_STOPPED);
 			n++;
 		}
@@ -313,8 +314,8 @@ void proc_exit(int status)
 	struct proc *p = current;
 	if (p == initproc)
 		panic("init exited with status %#x", status);
-	if (p->killed)
-		kill_pending--;
+	if (p->killed && --kill_pending == 0)
+		idt_syscall_kill_check(0);
 	hosts_proc_exit(p);
 	proc_release(p);
 	p->exit_status = status;

@@ -5,9 +5,11 @@
  * call it is the system's table (common/system.conf, calls=proc): the
  * capability check of every other service, in service_admit() for a
  * server and in service_call_from() for a component in ring 0. What it
- * may stop is the ordinary rule of SYS_KILL, applied on behalf of the
- * program that named the target (proc_interrupt), so the console gains
- * no power of its own over processes.
+ * stops is what the ordinary rule of SYS_KILL lets the named process
+ * stop, its descendants (proc_interrupt). It trusts its caller to name
+ * the process truthfully (the console names the sender of CON_FG, whose
+ * pid the kernel wrote), which is why no program may hold it
+ * (tools/gen-services.py refuses calls=proc in a program row).
  *
  * A call is answered at once on the caller's stack: nothing here sleeps,
  * so the call-cycle check has nothing to follow (it has no holder). */
@@ -22,14 +24,14 @@ static int32_t answer(struct msg *m)
 	case MSG_PING:
 		return 0;
 	case PROC_INTR:
-		return proc_interrupt((int)m->w[0], (int)m->w[1]);
+		return proc_interrupt((int)m->w[0]);
 	default:
 		return -ENOSYS;
 	}
 }
 
-/* SYS_CALL from ring 3 (a console server), reached through the entry of
- * the kernel's other transport (service_foreign). */
+/* SYS_CALL from ring 3 (a console server): through service_syscall in a
+ * hybrid, or handed over by l4_syscall in micro. */
 static int32_t kernel_syscall(struct trapframe *tf)
 {
 	struct proc *me = current;

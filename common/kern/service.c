@@ -75,8 +75,9 @@ int32_t (*service_syscall_entry(void))(struct trapframe *tf)
 	const struct transport *one = NULL;
 	for (int s = 1; s < SVC_MAX; s++) {
 		const struct transport *t = services[s].transport;
-		/* The kernel's own services do not count: each transport's
-		 * entry hands a call to one of them over (service_foreign). */
+		/* The kernel's own service does not count: where a server may
+		 * call it, l4_syscall hands the call over, and no program may
+		 * (mono/direct.c says why). */
 		if (t == &transport_kernel)
 			continue;
 		if (t && one && t != one)

@@ -47,6 +47,7 @@ static int32_t sys_wait(struct trapframe *tf)
 	if (ustatus && copy_to_user(current->pgdir, ustatus, &status, sizeof(status)) < 0)
 		return -EFAULT;
 	int r = proc_wait(pid, &status);
+	proc_exit_if_killed(); /* -EINTR: a kill ended the wait */
 	if (r > 0 && ustatus)
 		copy_to_user(current->pgdir, ustatus, &status, sizeof(status));
 	return r;
@@ -135,10 +136,12 @@ static int32_t sys_sleep(struct trapframe *tf)
 	uint32_t ms = tf->ebx;
 	if (ms > 24u * 3600 * 1000)
 		return -EINVAL;
-	/* A kill ends the sleep; the caller then dies on its way out. */
+	/* A kill ends the sleep, and the caller dies here (it came in
+	 * through the plain gate, which looks for no kill on the way out). */
 	current->intr = 1;
 	sleep_ticks((ms * HZ + 999) / 1000);
 	current->intr = 0;
+	proc_exit_if_killed();
 	return 0;
 }
 

@@ -280,8 +280,13 @@ static void run_program(char **argv, const struct redirections *rd)
 		last_status = 1;
 		return;
 	}
+	/* From before the spawn (so no ^C can come too early) until the wait
+	 * is over, Ctrl-C at the console stops what we started; at our
+	 * prompt it stops nothing. */
+	console_foreground(1);
 	pid = spawn_with_env(path, (const char *const *)argv, extra);
 	if (pid < 0) {
+		console_foreground(0);
 		if (pid == -ENOENT)
 			dprintf(STDERR_FILENO, "sh: %s: command not found\n", argv[0]);
 		else if (pid == -EFBIG)
@@ -298,9 +303,6 @@ static void run_program(char **argv, const struct redirections *rd)
 		last_status = 127;
 		return;
 	}
-	/* While it runs, Ctrl-C at the console stops it (and what it
-	 * started); at our prompt it stops nothing. */
-	console_foreground(pid);
 	/* A child killed by a fault was already reported by the kernel, and a
 	 * nonzero exit code is the program's business: say nothing and keep
 	 * it for status. A stop (kill or ^C) is said here. */

@@ -50,9 +50,10 @@ int kinfo(int what, struct kinfo *out);
  * -EPERM (not ours to stop, or init, a server, a kernel thread) or
  * -ESRCH. Its parent's wait() then reports WAIT_STOPPED. */
 int kill(int pid);
-/* Names pid as our foreground program (0: none): Ctrl-C at the console
- * then stops it and its descendants, as kill() would. 0 or -errno. */
-int console_foreground(int pid);
+/* on = 1: what we start is in the foreground, so Ctrl-C at the console
+ * stops our descendants, as our kill() could; on = 0: nothing is (only
+ * the process that said 1 can say 0). 0 or -errno. */
+int console_foreground(int on);
 /* Stops the machine with exit code `code` (QEMU's exit status where the
  * kernel supports it). Returns only if the kernel refuses: -errno. */
 int poweroff(int code);

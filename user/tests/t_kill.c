@@ -126,7 +126,6 @@ int main(int argc, char **argv)
 	memset(&pm, 0, sizeof(pm));
 	pm.type = PROC_INTR;
 	pm.w[0] = 1;
-	pm.w[1] = (uint32_t)getpid();
 	check_err("a program's call to the process service", svc_call(SVC_PROC, &pm), -EPERM);
 
 	/* Ours, wherever it is. */

@@ -70,15 +70,17 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 /* Console requests. */
 #define CON_WRITE 1 /* grant READ: bytes to print -> bytes written */
 #define CON_READ  2 /* grant WRITE: room for a line -> bytes read (cooked, echoes) */
-/* w[0] = pid of the caller's foreground program (0: none) -> 0. Ctrl-C
- * then asks SVC_PROC to stop it, as the caller's own kill would. */
+/* w[0] = 1: what the caller starts is in the foreground from now on, so
+ * Ctrl-C stops the caller's descendants (children, theirs, ...), through
+ * SVC_PROC, as the caller's own kill() could; w[0] = 0: nothing is. -> 0.
+ * A shell says 1 before it spawns (so no ^C can come before the console
+ * knows) and 0 after its wait. */
 #define CON_FG 3
 
 /* Process service requests (SVC_PROC, answered by the kernel itself).
- * PROC_INTR: w[0] a pid, w[1] the pid on whose behalf (the program that
- * named it its foreground one) -> how many processes were stopped: w[0]
- * and its descendants, if w[0] is a descendant of w[1]; -EPERM or -ESRCH
- * otherwise. */
+ * PROC_INTR: w[0] a pid -> how many of its descendants were stopped (0:
+ * none), or -ESRCH if it is gone. The caller names the pid, so this
+ * service is granted to the console alone (common/system.conf). */
 #define PROC_INTR 1
 
 /* Reincarnation server requests (micro only; mono has no servers to
