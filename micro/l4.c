@@ -99,7 +99,8 @@ static int32_t l4_syscall(struct trapframe *tf)
 	struct ipc *mi = ipc_of(me);
 	struct server *s = server_of_svc(svc);
 	/* No server: a service the kernel answers itself (SVC_PROC, which
-	 * the console server calls for Ctrl-C). Only that path tests. */
+	 * the console server calls for Ctrl-C). The test costs nothing on
+	 * the way to a server: server_of_svc has just found one. */
 	if (!s)
 		return services[svc].transport->syscall(tf);
 	if ((r = reachable(s)) < 0)

@@ -11,9 +11,10 @@
  * backspace removes a whole UTF-8 character. Ctrl-C (0x03) discards the
  * line being typed and stops what the client that said CON_FG started,
  * through the kernel's process service (docs/02, "Ctrl-C"); with nothing
- * to stop, it hands the reader an empty line, so a shell prompts again. Other control bytes are dropped. A line longer than CHARDEV_LINE_MAX is not cut into a command
- * that silently does something else: it is discarded, with a message,
- * when its newline comes. */
+ * to stop, it hands the reader an empty line, so a shell prompts again.
+ * Other control bytes are dropped. A line longer than CHARDEV_LINE_MAX is
+ * not cut into a command that silently does something else: it is
+ * discarded, with a message, when its newline comes. */
 #include "chardev.h"
 #include "klib.h"
 

@@ -353,7 +353,7 @@ int proc_wait(int pid, int *status)
 		if (!have)
 			return -ECHILD;
 		if (current->killed)
-			return -EINTR; /* it exits on its way out of the kernel */
+			return -EINTR; /* sys_wait then ends it */
 		current->intr = 1;
 		sleep_on(current);
 		current->intr = 0;
