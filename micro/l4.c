@@ -32,7 +32,7 @@ static void hand_to_server(struct proc *srv, struct proc *caller, const struct m
 		struct msg copy = *m;
 		copy.sender = (uint32_t)caller->pid;
 		if (copy_to_user(srv->pgdir, si->recv_umsg, &copy, sizeof(copy)) < 0)
-			srv->killed = 1;
+			proc_mark_killed(srv, WAIT_KILLED | T_IRQ0);
 	}
 	srv->tf->eax = (uint32_t)caller->call->svc;
 }
@@ -62,10 +62,13 @@ static int32_t block_on(struct proc *me, struct server *s, struct call_frame *f,
 		s->queue_tail = me;
 		sched_yield();
 	}
-	/* Back here once replied to (or the server died): the reply is
-	 * already in our buffer. */
+	/* Back here once replied to (or the server died, or we were
+	 * killed): the reply is already in our buffer. A call nested in a
+	 * ring-0 handler (a hybrid's) returns even so: that handler must
+	 * finish before the thread may die. */
 	me->call = f->outer;
-	proc_exit_if_killed();
+	if (!me->call)
+		proc_exit_if_killed();
 	return mi->result;
 }
 
@@ -95,6 +98,11 @@ static int32_t l4_syscall(struct trapframe *tf)
 		return r;
 	struct ipc *mi = ipc_of(me);
 	struct server *s = server_of_svc(svc);
+	/* No server: a service the kernel answers itself (SVC_PROC, which
+	 * the console server calls for Ctrl-C). The test costs nothing on
+	 * the way to a server: server_of_svc has just found one. */
+	if (!s)
+		return services[svc].transport->syscall(tf);
 	if ((r = reachable(s)) < 0)
 		return r;
 	/* Written by the reply, so checked writable now. A buffer in one page
@@ -267,25 +275,51 @@ void l4_server_died(struct proc *srv)
 	si->receiving = 0;
 }
 
+/* Takes a caller off its server's queue. */
+static void unqueue(struct proc *p)
+{
+	struct ipc *pi = ipc_of(p);
+	struct server *s = server_of_svc(p->call->svc);
+	struct proc **pp = &s->queue_head, *prev = NULL;
+	while (*pp && *pp != p) {
+		prev = *pp;
+		pp = &ipc_of(*pp)->queue_next;
+	}
+	if (*pp) {
+		*pp = pi->queue_next;
+		if (s->queue_tail == p)
+			s->queue_tail = prev;
+	}
+}
+
+/* A program was killed (proc_kill): if it waits in its own call to a
+ * server, queued or being served, the call ends now. A server in the
+ * middle of serving it is left no dangling reply: its reply and grant
+ * copies name the caller by pid, and l4_frame_of finds no call to them
+ * any more (-ESRCH), the caller's memory untouched. A call nested in a
+ * ring-0 handler (hybrid) is left to finish. */
+void l4_proc_kill(struct proc *p)
+{
+	struct ipc *pi = ipc_of(p);
+	if ((p->flags & PROC_F_SERVER) || p->state != P_SLEEPING || !p->call || p->call->outer)
+		return;
+	if (pi->state == IPC_QUEUED)
+		unqueue(p);
+	else if (pi->state != IPC_REPLY_WAIT)
+		return;
+	pi->state = IPC_NONE;
+	pi->result = -EINTR;
+	sched_ready(p);
+}
+
 void l4_kill(struct proc *p)
 {
 	struct ipc *pi = ipc_of(p);
-	p->killed = 1;
+	proc_mark_killed(p, WAIT_KILLED | T_IRQ0);
 	if (p->state != P_SLEEPING)
-		return;                /* running or runnable: it dies at its next tick or trap */
-	if (pi->state == IPC_QUEUED) { /* unlink from the server's queue */
-		struct server *s = server_of_svc(p->call->svc);
-		struct proc **pp = &s->queue_head, *prev = NULL;
-		while (*pp && *pp != p) {
-			prev = *pp;
-			pp = &ipc_of(*pp)->queue_next;
-		}
-		if (*pp) {
-			*pp = pi->queue_next;
-			if (s->queue_tail == p)
-				s->queue_tail = prev;
-		}
-	}
+		return; /* running or runnable: it dies at its next tick or trap */
+	if (pi->state == IPC_QUEUED)
+		unqueue(p);
 	pi->state = IPC_NONE;
 	pi->receiving = 0;
 	pi->irq_wait_line = -1;

@@ -87,6 +87,8 @@ void l4_notify(struct proc *srv, int word, uint32_t bits);
 void l4_server_died(struct proc *srv);
 /* Makes a server that is blocked in the kernel die as soon as it runs. */
 void l4_kill(struct proc *p);
+/* The host's proc_kill hook: ends a killed program's own call. */
+void l4_proc_kill(struct proc *p);
 /* The caller pid's innermost call, if it waits on server s: what a grant
  * copy or a reply refers to; *caller (if not NULL) is set to the caller. */
 struct call_frame *l4_frame_of(int pid, const struct server *s, struct proc **caller);

@@ -254,4 +254,5 @@ const struct host server_host = {
 	.restarts = micro_restarts,
 	.holder = micro_holder,
 	.rights_changed = micro_rights_changed,
+	.proc_kill = l4_proc_kill,
 };

@@ -2,7 +2,8 @@
 # Run every test suite `make test` wants, after the build, and add them up:
 #   1. tools/run-host-tests.sh          (host unit tests)
 #   2. tools/guest-test.py              for each kernel, in QEMU, and
-#      tools/check-disk.py on its disk; tools/make-run-check.sh (make run
+#      tools/check-disk.py on its disk; kill.txt (kill, ^C, the leak
+#      check) in a boot of its own; tools/make-run-check.sh (make run
 #      itself); the network tests; then the bad disks
 #   3. tools/powerloss.py               power cuts, each kernel
 #   4. tools/tcb.py --check, tools/comp-bytes.py   what runs in ring 0
@@ -154,6 +155,18 @@ for k in $KERNELS; do
 	if [ -n "$qemu_disk" ] && [ -f tools/check-disk.py ]; then
 		run "disk $k" python3 tools/check-disk.py "$tmp/disk.img" --state "not clean"
 	fi
+done
+
+# Stopping programs (kill, ^C) and the leak check (tests/guest/kill.txt):
+# a boot of its own, as it restarts every server that other lists count.
+for k in $KERNELS; do
+	qemu_disk=
+	if fresh_disk; then
+		qemu_disk="-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk"
+	fi
+	run "kill $k" python3 tools/guest-test.py --kernel "$k" --iso "build/$k/os.iso" \
+		--placement "build/$k/placement.txt" --tests tests/guest/kill.txt \
+		--qemu-args "$qemu_disk" --log "build/$k/kill.log"
 done
 
 # make run itself, as the README gives it, with a script piped in.

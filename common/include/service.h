@@ -134,9 +134,16 @@ struct host {
 	struct proc *(*holder)(int svc);
 	/* A component's rights grew at run time (a PCI device was found). */
 	void (*rights_changed)(int comp);
+	/* Program p has just been marked killed (proc_kill): end a service
+	 * call of this host's that it is blocked in, if it can end at once. */
+	void (*proc_kill)(struct proc *p);
 };
 
 extern const struct transport transport_direct, transport_l4;
+/* The services the kernel answers itself in every placement (SVC_PROC,
+ * common/kern/procsvc.c): a call runs at once, on the caller's stack. */
+extern const struct transport transport_kernel;
+void procsvc_init(void);
 extern const struct host kernel_host, server_host;
 
 /* The service table at run time. */
@@ -178,6 +185,7 @@ void hosts_tick(struct trapframe *tf);
 void hosts_kernel_fault(struct trapframe *tf);
 void hosts_user_fault(struct proc *p, struct trapframe *tf);
 void hosts_proc_exit(struct proc *p);
+void hosts_proc_kill(struct proc *p);
 uint32_t hosts_restarts(void);
 /* The component index serving svc, or -1. */
 static inline int service_comp(int svc)

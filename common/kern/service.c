@@ -42,6 +42,7 @@ void service_init(void)
 				irq_owner[line] = c + 1;
 		}
 	}
+	procsvc_init();
 }
 
 void service_bind(int svc, const struct transport *t)
@@ -74,6 +75,11 @@ int32_t (*service_syscall_entry(void))(struct trapframe *tf)
 	const struct transport *one = NULL;
 	for (int s = 1; s < SVC_MAX; s++) {
 		const struct transport *t = services[s].transport;
+		/* The kernel's own service does not count: where a server may
+		 * call it, l4_syscall hands the call over, and no program may
+		 * (mono/direct.c says why). */
+		if (t == &transport_kernel)
+			continue;
 		if (t && one && t != one)
 			return service_syscall;
 		one = t ? t : one;
@@ -186,6 +192,13 @@ void hosts_proc_exit(struct proc *p)
 	for (const struct host *const *h = hosts; *h; h++)
 		if ((*h)->proc_exit)
 			(*h)->proc_exit(p);
+}
+
+void hosts_proc_kill(struct proc *p)
+{
+	for (const struct host *const *h = hosts; *h; h++)
+		if ((*h)->proc_kill)
+			(*h)->proc_kill(p);
 }
 
 uint32_t hosts_restarts(void)

@@ -40,6 +40,7 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define SVC_RS      6 /* reincarnation server (micro) / fault control */
 #define SVC_NULL2   7 /* null's second service: tests of several services, notify, cycles */
 #define SVC_ETH     8 /* Ethernet driver (private: the network stack's) */
+#define SVC_PROC    9 /* the kernel's process service (private: the console's ^C) */
 #define SVC_MAX     16
 
 #define SVC_BIT(s) (1u << (s))
@@ -69,6 +70,18 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 /* Console requests. */
 #define CON_WRITE 1 /* grant READ: bytes to print -> bytes written */
 #define CON_READ  2 /* grant WRITE: room for a line -> bytes read (cooked, echoes) */
+/* w[0] = 1: what the caller starts is in the foreground from now on, so
+ * Ctrl-C stops the caller's descendants (children, theirs, ...), through
+ * SVC_PROC, as the caller's own kill() could; w[0] = 0: nothing is. -> 0.
+ * A shell says 1 before it spawns (so no ^C can come before the console
+ * knows) and 0 after its wait. */
+#define CON_FG 3
+
+/* Process service requests (SVC_PROC, answered by the kernel itself).
+ * PROC_INTR: w[0] a pid -> how many of its descendants were stopped (0:
+ * none), or -ESRCH if it is gone. The caller names the pid, so this
+ * service is granted to the console alone (common/system.conf). */
+#define PROC_INTR 1
 
 /* Reincarnation server requests (micro only; mono has no servers to
  * restart and answers -ENOENT). */
