@@ -400,7 +400,7 @@ static int worker(uint32_t seed, long calls)
 }
 
 /* After the storm: the file system, a spawn and the services still work. */
-static void still_works(void)
+static void still_works(int null_before)
 {
 	char name[] = DIR "/after";
 	const char text[] = "still here\n";
@@ -422,7 +422,8 @@ static void still_works(void)
 	check_int("its status", status, 0);
 	struct msg m = {.type = MSG_PING};
 
-	check_int("the null service answers", svc_call(SVC_NULL, &m), 0);
+	/* As it did before: an earlier test may have retired it on purpose. */
+	check_int("the null service answers as before", svc_call(SVC_NULL, &m), null_before);
 }
 
 /* Removes what the workers left in DIR (files, links, folders). */
@@ -465,6 +466,8 @@ int main(int argc, char **argv)
 	if (procs < 1 || procs > MAX_PROCS || calls < 1)
 		fail("usage: sysfuzz [-s SEED] [-n CALLS] [-p PROCS (1-%d)]", MAX_PROCS);
 	mkdir(DIR);
+	struct msg ping = {.type = MSG_PING};
+	int null_before = svc_call(SVC_NULL, &ping);
 	int pids[MAX_PROCS];
 	char seeds[MAX_PROCS][12], each[16];
 
@@ -489,7 +492,12 @@ int main(int argc, char **argv)
 	}
 	printf("sysfuzz: %ld calls by %d processes, seed %u\n", calls / procs * procs, procs,
 	       (unsigned)seed);
-	still_works();
+	still_works(null_before);
 	clean_dir();
+	/* The fs frees at a sync what dead workers left open with no name; on
+	 * the disk at once, so that a crash the next test makes on purpose
+	 * does not leave them allocated (ext2 has no orphan list: e2fsck would
+	 * free them, as after any crash). */
+	check_int("sync", sync(), 0);
 	pass();
 }
