@@ -222,7 +222,7 @@ def component(path, name, objdump):
         if len(f) >= 6 and f[-3] == sect and "F" in f[1:-3]:
             funcs.append((int(f[0], 16), int(f[-2], 16), f[-1]))
     funcs.sort()
-    dis = subprocess.run([objdump, "-d", "--insn-width=16", "-j", sect, path], check=True,
+    dis = subprocess.run([objdump, "-d", "-z", "--insn-width=16", "-j", sect, path], check=True,
                          capture_output=True, text=True).stdout
     insns = []
     for line in dis.splitlines():

@@ -93,7 +93,8 @@ int main(int argc, char **argv)
 		list();
 		return 0;
 	}
-	for (; a < argc && argv[a][0] == '-'; a++) {
+	/* Options first; "-5" is a (bad) seed, not an option. */
+	for (; a < argc && argv[a][0] == '-' && !(argv[a][1] >= '0' && argv[a][1] <= '9'); a++) {
 		if (strcmp(argv[a], "-n") == 0) {
 			plan_only = 1;
 		} else if (strcmp(argv[a], "-f") == 0 && a + 1 < argc) {
