@@ -9,8 +9,9 @@ guest printed must be exactly the line of the planner built on the host
 with the same table (tests/host/inject_plan.c), in every log. So the same
 (component, type, seed) names the same function, offset and bytes in mono
 and in micro. A command missing from a log, or a plan line missing from
-its output, fails too; a command the injector refused in some log (a
-component not running) is left to its own test's regex. The last line is "N passed, N failed". Only the
+its output, fails too, and so does a log with no plan at all; a command
+the injector refused in every log that ran it (a component not running) is
+left to its own test's regex. The last line is "N passed, N failed". Only the
 standard library.
 """
 import argparse
@@ -69,7 +70,8 @@ def main():
         print("FAIL no inject -n test in %s" % ", ".join(a.logs))
         failed += 1
     for cmd in cmds:
-        if any(got.get(cmd) == REFUSED for got in per_log.values()):
+        ran = [got[cmd] for got in per_log.values() if cmd in got]
+        if all(r == REFUSED for r in ran):
             continue
         want = expected(a.planner, cmd)
         bad = []
@@ -86,6 +88,9 @@ def main():
         else:
             print("PASS %s: %s" % (cmd, want))
             passed += 1
+    if passed + failed == 0:
+        print("FAIL no plan line to compare in %s" % ", ".join(a.logs))
+        failed = 1
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -17,15 +17,27 @@ const struct fs_comp fs_comps[1];
 const int fs_ncomps = 0;
 
 #define I(len, cls, first, opos) (uint8_t)((len) | (cls) << 4 | ((first) ? 0x80 : 0)), (opos)
-#define REG3(at) {(uint8_t)((at) | FS_REG3 << 4), 0xFE}
-#define VAL4(at) {(uint8_t)((at) | FS_VALUE << 4 | 2 << 6), 0}
-#define NONE     {0, 0}
+#define REG3(at)                                                                                   \
+	{                                                                                          \
+		(uint8_t)((at) | FS_REG3 << 4), 0xFE                                               \
+	}
+#define VAL4(at)                                                                                   \
+	{                                                                                          \
+		(uint8_t)((at) | FS_VALUE << 4 | 2 << 6), 0                                        \
+	}
+#define NONE                                                                                       \
+	{                                                                                          \
+		0, 0                                                                               \
+	}
 
 /* f: push %ebp (1); mov 0x8(%ebp),%eax (3); jne +6 (2); mov $imm32,%edx (5);
  * je rel32 (6); ret (1); then 2 bytes of padding; g: nop (1), ret (1). */
 static const struct fs_insn insns[] = {
 	{I(1, FS_PLAIN, 1, 0), NONE, NONE, NONE},
-	{I(3, FS_PLAIN, 0, 0), {(uint8_t)(2 | FS_VALUE << 4), 0}, REG3(1), {(uint8_t)(2 | FS_VALUE << 4), 0}},
+	{I(3, FS_PLAIN, 0, 0),
+	 {(uint8_t)(2 | FS_VALUE << 4), 0},
+	 REG3(1),
+	 {(uint8_t)(2 | FS_VALUE << 4), 0}},
 	{I(2, FS_JCC8, 0, 0), NONE, NONE, NONE},
 	{I(5, FS_PLAIN, 0, 0), VAL4(1), {(uint8_t)(0 | FS_REG0 << 4), 0xFE}, NONE},
 	{I(6, FS_JCC32, 0, 0), NONE, NONE, NONE},
@@ -105,7 +117,8 @@ static void test_types(void **state)
 		assert_int_equal(p.req.op, INJ_XOR);
 		assert_int_equal(p.req.len, 1);
 		assert_int_equal(p.req.bytes[0], 1);
-		assert_true(p.req.offset == 4 || p.req.offset == 12); /* 7x, or 0F 8x's second byte */
+		assert_true(p.req.offset == 4 ||
+			    p.req.offset == 12); /* 7x, or 0F 8x's second byte */
 
 		assert_int_equal(fault_plan(&comp, F_LOOP, seed, NULL, &p), 0);
 		assert_int_equal(p.req.op, INJ_WRITE);
@@ -125,7 +138,8 @@ static void test_types(void **state)
 		assert_int_equal(fault_plan(&comp, F_DST, seed, NULL, &p), 0);
 		assert_int_equal(p.req.op, INJ_XOR);
 		if (p.site == 1) /* the reg field of the ModRM byte at 2 */
-			assert_true(p.req.offset == 2 && p.req.bytes[0] && !(p.req.bytes[0] & 0xC7));
+			assert_true(p.req.offset == 2 && p.req.bytes[0] &&
+				    !(p.req.bytes[0] & 0xC7));
 		else /* the register in B8+r */
 			assert_true(p.site == 6 && p.req.offset == 6 && p.req.bytes[0] &&
 				    p.req.bytes[0] < 8);

@@ -135,8 +135,8 @@ int main(int argc, char **argv)
 	struct fault_plan p;
 	if (fault_plan(c, type, seed, only, &p) < 0) {
 		if (only)
-			printf("inject: %s has no function '%s' with a site for a %s fault\n", cname,
-			       only, tname);
+			printf("inject: %s has no function '%s' with a site for a %s fault\n",
+			       cname, only, tname);
 		else
 			printf("inject: %s has no site for a %s fault\n", cname, tname);
 		return 2;

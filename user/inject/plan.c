@@ -132,8 +132,9 @@ static void plan_operand(struct fault_plan *p, const struct fs_opnd *o, uint32_t
 	uint32_t shift = FS_KIND(*o) == FS_REG3 ? 3 : 0;
 	fill(&p->req, INJ_XOR, site + FS_AT(*o), 1, 0);
 	p->req.bytes[0] = (uint8_t)(v << shift);
-	snprintf(p->desc, sizeof(p->desc), "change the %s register (xor %u into bits %u-%u of byte %u)",
-		 w, v, shift, shift + 2, FS_AT(*o));
+	snprintf(p->desc, sizeof(p->desc),
+		 "change the %s register (xor %u into bits %u-%u of byte %u)", w, v, shift,
+		 shift + 2, FS_AT(*o));
 }
 
 int fault_plan(const struct fs_comp *c, int type, uint32_t seed, const char *only_func,
@@ -164,8 +165,8 @@ int fault_plan(const struct fs_comp *c, int type, uint32_t seed, const char *onl
 				 bit);
 		else
 			snprintf(p->desc, sizeof(p->desc),
-				 "flip bit %u of w[%u] of the next message it sends or replies", bit,
-				 word - 1);
+				 "flip bit %u of w[%u] of the next message it sends or replies",
+				 bit, word - 1);
 		return 0;
 	}
 
@@ -179,7 +180,8 @@ int fault_plan(const struct fs_comp *c, int type, uint32_t seed, const char *onl
 	}
 	uint32_t n = 0, off = 0;
 	for (uint32_t i = 0; i < c->ninsn; off += FS_LEN(c->insn[i]), i++)
-		n += (!only || (off >= only->off && off - only->off < only->size)) && takes(c, i, type);
+		n += (!only || (off >= only->off && off - only->off < only->size)) &&
+		     takes(c, i, type);
 	if (!n)
 		return -1;
 	uint32_t pick = below(&st, n), i = 0;
@@ -199,8 +201,8 @@ int fault_plan(const struct fs_comp *c, int type, uint32_t seed, const char *onl
 		uint32_t byte = below(&st, len), bit = below(&st, 8);
 		fill(&p->req, INJ_XOR, off + byte, 1, 0);
 		p->req.bytes[0] = (uint8_t)(1u << bit);
-		snprintf(p->desc, sizeof(p->desc), "flip bit %u of byte %u of a %u-byte instruction",
-			 bit, byte, len);
+		snprintf(p->desc, sizeof(p->desc),
+			 "flip bit %u of byte %u of a %u-byte instruction", bit, byte, len);
 		break;
 	}
 	case F_NOP:
@@ -229,12 +231,14 @@ int fault_plan(const struct fs_comp *c, int type, uint32_t seed, const char *onl
 				 "remove a conditional branch (%u bytes of NOPs)", len);
 		} else if (!near) {
 			fill(&p->req, INJ_WRITE, off + in->opos, 1, 0xEB); /* jmp rel8 */
-			snprintf(p->desc, sizeof(p->desc), "make a conditional branch always taken");
+			snprintf(p->desc, sizeof(p->desc),
+				 "make a conditional branch always taken");
 		} else {
 			/* NOP, then jmp rel32 ending where the Jcc did: same rel32. */
 			fill(&p->req, INJ_WRITE, off + in->opos, 2, 0x90);
 			p->req.bytes[1] = 0xE9;
-			snprintf(p->desc, sizeof(p->desc), "make a conditional branch always taken");
+			snprintf(p->desc, sizeof(p->desc),
+				 "make a conditional branch always taken");
 		}
 		break;
 	}
@@ -246,11 +250,13 @@ int fault_plan(const struct fs_comp *c, int type, uint32_t seed, const char *onl
 		if (type == F_CRASH) {
 			p->req.bytes[0] = 0xA3; /* mov %eax, 0x0: a store to NULL */
 			memset(p->req.bytes + 1, 0, 4);
-			snprintf(p->desc, sizeof(p->desc), "a store to NULL (%u bytes patched)", run);
+			snprintf(p->desc, sizeof(p->desc), "a store to NULL (%u bytes patched)",
+				 run);
 		} else if (type == F_HANG) {
 			p->req.bytes[0] = 0xEB; /* jmp . */
 			p->req.bytes[1] = 0xFE;
-			snprintf(p->desc, sizeof(p->desc), "a jump to itself (%u bytes patched)", run);
+			snprintf(p->desc, sizeof(p->desc), "a jump to itself (%u bytes patched)",
+				 run);
 		} else {
 			p->req.arg0 = plan_rand(&st);
 			p->req.arg1 = plan_rand(&st);

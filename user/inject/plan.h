@@ -73,9 +73,9 @@ extern const char *const fault_names[F_NTYPES];
 extern const char *const fault_help[F_NTYPES];
 
 struct fault_plan {
-	uint32_t site;      /* the instruction's offset in the text (interface: in struct msg) */
-	const char *func;   /* the function it is in ("msg" for interface) */
-	uint32_t func_off;  /* its offset in that function */
+	uint32_t site;         /* the instruction's offset in the text (interface: in struct msg) */
+	const char *func;      /* the function it is in ("msg" for interface) */
+	uint32_t func_off;     /* its offset in that function */
 	struct inject_req req; /* what SYS_INJECT applies (req.comp is set) */
 	char desc[112];
 };

@@ -28,7 +28,8 @@ int main(int argc, char **argv)
 	struct kinfo k;
 	check_int("kinfo", kinfo(KINFO_KERNEL, &k), 0);
 	if (argc == 2 && strcmp(argv[1], "noperm") == 0) {
-		check(!(k.privs & PRIV_FAULT), "a copy under another name holds no fault privilege");
+		check(!(k.privs & PRIV_FAULT),
+		      "a copy under another name holds no fault privilege");
 		struct inject_req r = req("null", INJ_PROBE, 0, 0);
 		check_err("SYS_INJECT without the privilege", inject(&r), -EPERM);
 		r = req("null", INJ_WRITE, 0, 1);
