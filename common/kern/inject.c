@@ -31,8 +31,8 @@ void inject_iface_fire(int comp, struct msg *m)
 		m->type ^= (int32_t)f->mask;
 	else if (f->word - 1 < MSG_WORDS)
 		m->w[f->word - 1] ^= f->mask;
-	kprintf("inject: %s's next message: word %u xor %#x\n", svc_table[comp].name, f->word,
-		f->mask);
+	kprintf("fault: %s's next message: word %u xor %#x (SYS_INJECT)\n", svc_table[comp].name,
+		f->word, f->mask);
 }
 
 /* The wild store's instruction: movl $value, addr (C7 /0 with a disp32
@@ -93,8 +93,14 @@ static int32_t inject_apply(int comp, struct inject_req *r)
 			return -EFAULT;
 	for (uint32_t i = 0; i < r->len; i++)
 		*at[i] = r->op == INJ_XOR ? *at[i] ^ patch[i] : patch[i];
-	kprintf("inject: %s text+%#x: %u byte(s) patched\n", svc_table[comp].name, r->offset,
-		r->len);
+	/* Not "inject:": that is the injector's own line (user/README.md). */
+	if (r->op == INJ_WILD)
+		kprintf("fault: %s text+%#x: %u bytes patched (SYS_INJECT): a store of %#x to "
+			"%#x\n",
+			svc_table[comp].name, r->offset, r->len, r->arg1, r->addr);
+	else
+		kprintf("fault: %s text+%#x: %u byte(s) patched (SYS_INJECT)\n",
+			svc_table[comp].name, r->offset, r->len);
 	return 0;
 }
 
