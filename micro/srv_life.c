@@ -255,4 +255,6 @@ const struct host server_host = {
 	.holder = micro_holder,
 	.rights_changed = micro_rights_changed,
 	.proc_kill = l4_proc_kill,
+	.inject_target = micro_inject_target,
+	.inject_byte = micro_inject_byte,
 };
