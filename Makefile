@@ -10,6 +10,9 @@ include config.mk
 ifneq ($(filter-out mono micro hybrid,$(KERNEL)),)
 $(error KERNEL must be mono, micro or hybrid, not '$(KERNEL)')
 endif
+ifneq ($(filter-out l4 mach,$(IPC)),)
+$(error IPC must be l4 or mach, not '$(IPC)')
+endif
 
 # The placement: the two presets, or PLACE for a hybrid.
 PLACEMENT := $(if $(filter mono,$(KERNEL)),*=kernel,$(if $(filter micro,$(KERNEL)),*=server,$(PLACE)))
@@ -55,8 +58,11 @@ SERVER_COMPS := $(strip $(foreach c,$(COMP_NAMES),$(if $(filter server,$(call pl
 # The ring-0 host (mono/) comes with components in the kernel, the server
 # host (micro/) with servers; a hybrid links both.
 MONO_SRCS := $(if $(KERNEL_COMPS),$(sort $(wildcard mono/*.c mono/*.S)))
-MICRO_SRCS := $(if $(SERVER_COMPS),$(filter-out $(if $(filter 0,$(FASTPATH)),micro/fastpath.c),\
-	$(sort $(wildcard micro/*.c micro/*.S))))
+# One transport of the servers: micro/l4.c (with its fast path, unless
+# FASTPATH=0) or micro/mach.c (IPC=mach), which has none.
+MICRO_OUT := $(if $(filter mach,$(IPC)),micro/l4.c micro/fastpath.c,micro/mach.c \
+	$(if $(filter 0,$(FASTPATH)),micro/fastpath.c))
+MICRO_SRCS := $(if $(SERVER_COMPS),$(filter-out $(MICRO_OUT),$(sort $(wildcard micro/*.c micro/*.S))))
 KERNEL_SRCS := $(SHARED_SRCS) $(MONO_SRCS) $(MICRO_SRCS)
 
 obj = $(patsubst %,$(B)/obj/%.o,$(basename $(1)))
@@ -88,7 +94,7 @@ deps:
 	$(Q)sh tools/install-deps.sh
 
 # --- Compiling -------------------------------------------------------------
-$(B)/obj/micro/%.o: KFLAGS := -DFASTPATH=$(FASTPATH)
+$(B)/obj/micro/%.o: KFLAGS := -DFASTPATH=$(if $(filter mach,$(IPC)),0,$(FASTPATH))
 $(B)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
@@ -301,7 +307,7 @@ compile_commands.json: FORCE
 FORCE:
 
 clean:
-	rm -rf build/mono build/micro build/hybrid build/*-nofastpath build/comp build/srv \
+	rm -rf build/mono build/micro build/hybrid build/*-nofastpath build/*-mach build/comp build/srv \
 	  build/user build/host
 
 distclean:

@@ -13,9 +13,6 @@
 #include "micro.h"
 #include "proc.h"
 
-struct ipc ipcs[NPROC];
-struct server servers[NSERVERS];
-
 /* Hands the caller's request m (in kernel reach) to a server blocked in
  * receive; the server's SYS_RECV returns the service it was sent to. */
 static void hand_to_server(struct proc *srv, struct proc *caller, const struct msg *m)
@@ -69,23 +66,6 @@ static int32_t block_on(struct proc *me, struct server *s, struct call_frame *f,
 	return mi->result;
 }
 
-/* At boot a server may call another that has not registered yet (the
- * file system mounting through the disk driver): wait for the boot
- * servers, then decide. */
-static int unreachable(struct server *s)
-{
-	while (!s->bound && servers_unregistered)
-		sleep_on(servers);
-	if (!s->bound)
-		return -ENOENT;
-	return s->retired ? -EDEADSRCDST : 0; /* given up: its server is gone for good */
-}
-
-static inline int reachable(struct server *s)
-{
-	return s->bound && !s->retired ? 0 : unreachable(s);
-}
-
 static int32_t l4_syscall(struct trapframe *tf)
 {
 	struct proc *me = current;
@@ -95,7 +75,7 @@ static int32_t l4_syscall(struct trapframe *tf)
 		return r;
 	struct ipc *mi = ipc_of(me);
 	struct server *s = server_of_svc(svc);
-	if ((r = reachable(s)) < 0)
+	if ((r = server_reachable(s)) < 0)
 		return r;
 	/* Written by the reply, so checked writable now. A buffer in one page
 	 * is read in place: the message is copied once, straight to a waiting
@@ -125,7 +105,7 @@ static int32_t l4_call_kernel(int svc, struct msg *m)
 	struct proc *me = current;
 	struct ipc *mi = ipc_of(me);
 	struct server *s = server_of_svc(svc);
-	int r = reachable(s);
+	int r = server_reachable(s);
 	if (r < 0)
 		return r;
 	mi->reply_kva = m;
@@ -139,8 +119,9 @@ const struct transport transport_l4 = {
 	.syscall = l4_syscall,
 	.call_kernel = l4_call_kernel,
 };
+const struct transport *const server_transport = &transport_l4;
 
-struct call_frame *l4_frame_of(int pid, const struct server *s, struct proc **out)
+struct call_frame *ipc_frame_of(int pid, const struct server *s, struct proc **out)
 {
 	struct proc *caller = proc_by_pid(pid);
 	if (!caller || !caller->call || server_of_svc(caller->call->svc) != s ||
@@ -163,10 +144,8 @@ static void take_notes(struct ipc *si, struct msg *n)
 }
 
 /* kva: umsg already resolved by the caller, or NULL to resolve it here.
- * Returns the service of the request handed over, 0 for a notification,
- * -errno, or RECV_BLOCKED: the server must block (hand_to_server or
- * l4_notify sets its result later). */
-int32_t l4_recv(struct proc *srv, uint32_t umsg, struct msg *kva)
+ * RECV_BLOCKED: hand_to_server or ipc_notify sets the result later. */
+int32_t ipc_recv(struct proc *srv, uint32_t umsg, struct msg *kva)
 {
 	struct ipc *si = ipc_of(srv);
 	struct server *s = si->srv;
@@ -198,11 +177,11 @@ int32_t l4_recv(struct proc *srv, uint32_t umsg, struct msg *kva)
 
 /* r: the server's reply, already in kernel reach (its resolved buffer or a
  * kernel copy). */
-int32_t l4_reply(struct proc *srv, int pid, const struct msg *r, struct proc **woken)
+int32_t ipc_reply(struct proc *srv, int pid, const struct msg *r, struct proc **woken)
 {
 	struct proc *caller;
 	*woken = NULL;
-	if (!l4_frame_of(pid, ipc_of(srv)->srv, &caller))
+	if (!ipc_frame_of(pid, ipc_of(srv)->srv, &caller))
 		return -ESRCH;
 	struct ipc *ci = ipc_of(caller);
 	/* The caller's buffer was checked at the call and cannot have gone
@@ -221,7 +200,7 @@ int32_t l4_reply(struct proc *srv, int pid, const struct msg *r, struct proc **w
 	return 0;
 }
 
-void l4_notify(struct proc *srv, int word, uint32_t bits)
+void ipc_notify(struct proc *srv, int word, uint32_t bits)
 {
 	struct ipc *si = ipc_of(srv);
 	if (word == NOTE_IRQ && si->irq_wait_line >= 0 && (bits & (1u << si->irq_wait_line))) {
@@ -251,7 +230,7 @@ void l4_notify(struct proc *srv, int word, uint32_t bits)
 
 /* A server is gone: whoever it was serving gets an error; callers still
  * queued stay queued for the next instance. */
-void l4_server_died(struct proc *srv)
+void ipc_server_died(struct proc *srv)
 {
 	struct ipc *si = ipc_of(srv);
 	for (struct proc *p = procs; p < procs + NPROC; p++) {
@@ -267,7 +246,19 @@ void l4_server_died(struct proc *srv)
 	si->receiving = 0;
 }
 
-void l4_kill(struct proc *p)
+void ipc_retire(struct server *s)
+{
+	while (s->queue_head) {
+		struct proc *c = s->queue_head;
+		s->queue_head = ipc_of(c)->queue_next;
+		ipc_of(c)->state = IPC_NONE;
+		ipc_of(c)->result = -EDEADSRCDST;
+		sched_ready(c);
+	}
+	s->queue_tail = NULL;
+}
+
+void ipc_kill(struct proc *p)
 {
 	struct ipc *pi = ipc_of(p);
 	p->killed = 1;

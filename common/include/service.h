@@ -90,7 +90,8 @@ struct call_frame {
 
 /* The transport of a service: how a call reaches it and its reply comes
  * back. direct (mono/) runs the handler on the caller's stack; l4 (micro/)
- * is rendezvous IPC to a server. The server-side operations are NULL for
+ * is rendezvous IPC to a server, mach (micro/, IPC=mach) queued, copying
+ * messages to ports. The server-side operations are NULL for
  * direct. */
 struct transport {
 	const char *name;
@@ -136,7 +137,7 @@ struct host {
 	void (*rights_changed)(int comp);
 };
 
-extern const struct transport transport_direct, transport_l4;
+extern const struct transport transport_direct, transport_l4, transport_mach;
 extern const struct host kernel_host, server_host;
 
 /* The service table at run time. */
