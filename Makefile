@@ -77,11 +77,13 @@ KERNEL_COMP_OBJS := $(patsubst %,$(CB)/%.o,$(KERNEL_COMPS))
 .PHONY: all iso kernel run qemu-gdb gdb bochs test host-tests guest-tests help clean \
 	distclean deps tcb disk disk-update powerloss fuzz-sys
 
-# The two presets, and the hybrid of config.mk's PLACE.
+# The two presets, the hybrid of config.mk's PLACE, and micro with the
+# mach transport (build/micro-mach/: make test and make bench use it).
 all:
 	$(Q)$(MAKE) --no-print-directory KERNEL=mono iso
 	$(Q)$(MAKE) --no-print-directory KERNEL=micro iso
 	$(Q)$(MAKE) --no-print-directory KERNEL=hybrid iso
+	$(Q)$(MAKE) --no-print-directory KERNEL=micro IPC=mach iso
 
 # --- Host tools check ------------------------------------------------------
 # tools/install-deps.sh is quick when everything is there and installs (or
@@ -287,7 +289,7 @@ fuzz-sys: all disk-update | $(DEPS_STAMP)
 	$(Q)sh tools/fuzz-sys.sh $(DISK) mono micro hybrid
 
 guest-tests: iso disk-update
-	$(Q)HOST=0 BOCHS=0 BENCH=0 KERNELS=$(VARIANT) DISK=$(DISK) sh tools/run-tests.sh
+	$(Q)HOST=0 BOCHS=0 BENCH=0 KERNELS=$(VARIANT) VARIANTS= DISK=$(DISK) sh tools/run-tests.sh
 
 # Power cuts in the middle of a workload that syncs, on both kernels: every
 # synced byte must survive (tools/powerloss.py). make test runs 5 a kernel.
@@ -315,7 +317,7 @@ distclean:
 
 help:
 	@echo "make run [KERNEL=mono|micro|hybrid] [GUI=1] [NET=0]  boot in QEMU, serial console here"
-	@echo "make all          build the three kernels (build/mono/, build/micro/, build/hybrid/)"
+	@echo "make all          build the kernels (build/mono/, build/micro/, build/hybrid/, build/micro-mach/)"
 	@echo "make iso          build build/\$$KERNEL/os.iso"
 	@echo "make test         host unit tests + guest tests of every kernel"
 	@echo "make host-tests   only the cmocka host tests"
