@@ -238,7 +238,7 @@ def targets(f):
     for name, bench, param, limit in (
             ("macro workload: micro / mono <= 1.10", "macro", 0, 1.10),
             ("cached 4 KiB read: micro <= 1.5 x mono", "read_cached", 4096, 1.5)):
-        m = f.find(bench, param)
+        m = f.find(bench, param, ("mono", "micro"))
         if m:
             r = f.ratio(m, bench, param)
             out.append((name, "%d vs %d %s = %.2f (%s)" % (
@@ -292,7 +292,7 @@ def net_targets(f):
     for bench, what in (("tcp_rx", "host to guest"), ("tcp_tx", "guest to host")):
         name = "TCP bulk throughput, %s: micro / mono >= 0.9" % what
         sizes = sorted({k[2] for k in f.keys if k[1] == bench})
-        m = f.find(bench, sizes[-1]) if sizes else None
+        m = f.find(bench, sizes[-1], NET_KERNELS) if sizes else None
         if not m:
             out.append((name, "no figures", "not measured"))
             continue
@@ -302,7 +302,7 @@ def net_targets(f):
             size(sizes[-1]), mono, micro, UNITS[m], r, m),
             "holds" if r >= 0.9 else "does not hold"))
     name = "UDP round trip: micro / mono <= 1.3"
-    m = f.find("udp_rtt", 64)
+    m = f.find("udp_rtt", 64, NET_KERNELS)
     if m:
         r = f.ratio(m, "udp_rtt", 64)
         out.append((name, "%d vs %d %s = %.2f (%s)" % (
