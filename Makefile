@@ -302,7 +302,7 @@ powerloss: $(DEPS_STAMP)
 # Lines of C and assembly that run in ring 0, per kernel, by folder; read
 # from the linked images' debug information, not from a list.
 tcb: all
-	$(Q)python3 tools/tcb.py build/mono build/micro build/hybrid
+	$(Q)python3 tools/tcb.py build/mono build/micro build/hybrid build/micro-mach
 
 compile_commands.json: FORCE
 	$(Q)python3 tools/compile-commands.py > $@
