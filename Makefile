@@ -289,7 +289,8 @@ fuzz-sys: all disk-update | $(DEPS_STAMP)
 	$(Q)sh tools/fuzz-sys.sh $(DISK) mono micro hybrid
 
 guest-tests: iso disk-update
-	$(Q)HOST=0 BOCHS=0 BENCH=0 KERNELS=$(VARIANT) VARIANTS= DISK=$(DISK) sh tools/run-tests.sh
+	$(Q)HOST=0 BOCHS=0 BENCH=0 DISK=$(DISK) $(if $(filter l4,$(IPC)),KERNELS=$(VARIANT) VARIANTS=,\
+	  KERNELS=' ' VARIANTS=$(VARIANT) POWERLOSS=0) sh tools/run-tests.sh
 
 # Power cuts in the middle of a workload that syncs, on both kernels: every
 # synced byte must survive (tools/powerloss.py). make test runs 5 a kernel.
@@ -321,7 +322,7 @@ help:
 	@echo "make iso          build build/\$$KERNEL/os.iso"
 	@echo "make test         host unit tests + guest tests of every kernel"
 	@echo "make host-tests   only the cmocka host tests"
-	@echo "make guest-tests  only the guest tests of \$$KERNEL"
+	@echo "make guest-tests  only the guest tests of \$$KERNEL (with IPC=mach: the guest suite only)"
 	@echo "make powerloss [TRIALS=n]  power cuts during a workload, both kernels"
 	@echo "make fuzz-sys     two million random system calls on each kernel"
 	@echo "make fuzz-fs, make fuzz-net   the host fuzzers of the file system and network, long"
