@@ -13,9 +13,6 @@
 #include "micro.h"
 #include "proc.h"
 
-struct ipc ipcs[NPROC];
-struct server servers[NSERVERS];
-
 /* Hands the caller's request m (in kernel reach) to a server blocked in
  * receive; the server's SYS_RECV returns the service it was sent to. */
 static void hand_to_server(struct proc *srv, struct proc *caller, const struct msg *m)
@@ -72,23 +69,6 @@ static int32_t block_on(struct proc *me, struct server *s, struct call_frame *f,
 	return mi->result;
 }
 
-/* At boot a server may call another that has not registered yet (the
- * file system mounting through the disk driver): wait for the boot
- * servers, then decide. */
-static int unreachable(struct server *s)
-{
-	while (!s->bound && servers_unregistered)
-		sleep_on(servers);
-	if (!s->bound)
-		return -ENOENT;
-	return s->retired ? -EDEADSRCDST : 0; /* given up: its server is gone for good */
-}
-
-static inline int reachable(struct server *s)
-{
-	return s->bound && !s->retired ? 0 : unreachable(s);
-}
-
 static int32_t l4_syscall(struct trapframe *tf)
 {
 	struct proc *me = current;
@@ -103,7 +83,7 @@ static int32_t l4_syscall(struct trapframe *tf)
 	 * the way to a server: server_of_svc has just found one. */
 	if (!s)
 		return services[svc].transport->syscall(tf);
-	if ((r = reachable(s)) < 0)
+	if ((r = server_reachable(s)) < 0)
 		return r;
 	/* Written by the reply, so checked writable now. A buffer in one page
 	 * is read in place: the message is copied once, straight to a waiting
@@ -137,7 +117,7 @@ static int32_t l4_call_kernel(int svc, struct msg *m)
 	struct proc *me = current;
 	struct ipc *mi = ipc_of(me);
 	struct server *s = server_of_svc(svc);
-	int r = reachable(s);
+	int r = server_reachable(s);
 	if (r < 0)
 		return r;
 	mi->reply_kva = m;
@@ -151,8 +131,9 @@ const struct transport transport_l4 = {
 	.syscall = l4_syscall,
 	.call_kernel = l4_call_kernel,
 };
+const struct transport *const server_transport = &transport_l4;
 
-struct call_frame *l4_frame_of(int pid, const struct server *s, struct proc **out)
+struct call_frame *ipc_frame_of(int pid, const struct server *s, struct proc **out)
 {
 	struct proc *caller = proc_by_pid(pid);
 	if (!caller || !caller->call || server_of_svc(caller->call->svc) != s ||
@@ -175,10 +156,8 @@ static void take_notes(struct ipc *si, struct msg *n)
 }
 
 /* kva: umsg already resolved by the caller, or NULL to resolve it here.
- * Returns the service of the request handed over, 0 for a notification,
- * -errno, or RECV_BLOCKED: the server must block (hand_to_server or
- * l4_notify sets its result later). */
-int32_t l4_recv(struct proc *srv, uint32_t umsg, struct msg *kva)
+ * RECV_BLOCKED: hand_to_server or ipc_notify sets the result later. */
+int32_t ipc_recv(struct proc *srv, uint32_t umsg, struct msg *kva)
 {
 	struct ipc *si = ipc_of(srv);
 	struct server *s = si->srv;
@@ -210,11 +189,11 @@ int32_t l4_recv(struct proc *srv, uint32_t umsg, struct msg *kva)
 
 /* r: the server's reply, already in kernel reach (its resolved buffer or a
  * kernel copy). */
-int32_t l4_reply(struct proc *srv, int pid, const struct msg *r, struct proc **woken)
+int32_t ipc_reply(struct proc *srv, int pid, const struct msg *r, struct proc **woken)
 {
 	struct proc *caller;
 	*woken = NULL;
-	if (!l4_frame_of(pid, ipc_of(srv)->srv, &caller))
+	if (!ipc_frame_of(pid, ipc_of(srv)->srv, &caller))
 		return -ESRCH;
 	struct ipc *ci = ipc_of(caller);
 	/* An armed interface fault corrupts this reply (a copy: r may be
@@ -241,7 +220,7 @@ int32_t l4_reply(struct proc *srv, int pid, const struct msg *r, struct proc **w
 	return 0;
 }
 
-void l4_notify(struct proc *srv, int word, uint32_t bits)
+void ipc_notify(struct proc *srv, int word, uint32_t bits)
 {
 	struct ipc *si = ipc_of(srv);
 	if (word == NOTE_IRQ && si->irq_wait_line >= 0 && (bits & (1u << si->irq_wait_line))) {
@@ -271,7 +250,7 @@ void l4_notify(struct proc *srv, int word, uint32_t bits)
 
 /* A server is gone: whoever it was serving gets an error; callers still
  * queued stay queued for the next instance. */
-void l4_server_died(struct proc *srv)
+void ipc_server_died(struct proc *srv)
 {
 	struct ipc *si = ipc_of(srv);
 	for (struct proc *p = procs; p < procs + NPROC; p++) {
@@ -307,10 +286,10 @@ static void unqueue(struct proc *p)
 /* A program was killed (proc_kill): if it waits in its own call to a
  * server, queued or being served, the call ends now. A server in the
  * middle of serving it is left no dangling reply: its reply and grant
- * copies name the caller by pid, and l4_frame_of finds no call to them
+ * copies name the caller by pid, and ipc_frame_of finds no call to them
  * any more (-ESRCH), the caller's memory untouched. A call nested in a
  * ring-0 handler (hybrid) is left to finish. */
-void l4_proc_kill(struct proc *p)
+void ipc_proc_kill(struct proc *p)
 {
 	struct ipc *pi = ipc_of(p);
 	if ((p->flags & PROC_F_SERVER) || p->state != P_SLEEPING || !p->call || p->call->outer)
@@ -324,7 +303,19 @@ void l4_proc_kill(struct proc *p)
 	sched_ready(p);
 }
 
-void l4_kill(struct proc *p)
+void ipc_retire(struct server *s)
+{
+	while (s->queue_head) {
+		struct proc *c = s->queue_head;
+		s->queue_head = ipc_of(c)->queue_next;
+		ipc_of(c)->state = IPC_NONE;
+		ipc_of(c)->result = -EDEADSRCDST;
+		sched_ready(c);
+	}
+	s->queue_tail = NULL;
+}
+
+void ipc_kill(struct proc *p)
 {
 	struct ipc *pi = ipc_of(p);
 	proc_mark_killed(p, WAIT_KILLED | T_IRQ0);

@@ -16,6 +16,8 @@
 #
 # Environment:
 #   KERNELS="mono micro hybrid"   kernels to test (build/<kernel>/os.iso)
+#   VARIANTS="micro-mach"  kernels built with another transport (IPC=mach):
+#                          the guest suite and its disk check only
 #   BOCHS=0                skip the Bochs runs (they are on by default)
 #   HOST=0                 skip the host unit tests
 #   BENCH=0                skip the quick benchmark run and its check
@@ -36,6 +38,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 
 KERNELS=${KERNELS:-mono micro hybrid}
+VARIANTS=${VARIANTS-micro-mach}
 BOCHS=${BOCHS:-1}
 MEASURE=${MEASURE-bench_null bench_ipc}
 GUEST_TEST_ARGS=${GUEST_TEST_ARGS:-}
@@ -130,10 +133,11 @@ EOF
 # The tests of a kernel: the shared list, then what a fault does (its lines
 # say for which placement they hold, and the runner reads the kernel's), then
 # the file tests when a disk is attached.
-for k in $KERNELS; do
+for k in $KERNELS $VARIANTS; do
 	qemu_disk=
 	list=$tmp/tests-$k.txt
 	cat tests/guest/tests.txt tests/guest/faults.txt >"$list"
+	case $k in *-mach) cat tests/guest/mach.txt >>"$list" ;; esac
 	if fresh_disk; then
 		fixtures "$tmp/disk.img"
 		qemu_disk="-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk"

@@ -90,7 +90,8 @@ struct call_frame {
 
 /* The transport of a service: how a call reaches it and its reply comes
  * back. direct (mono/) runs the handler on the caller's stack; l4 (micro/)
- * is rendezvous IPC to a server. The server-side operations are NULL for
+ * is rendezvous IPC to a server, mach (micro/, IPC=mach) queued, copying
+ * messages to ports. The server-side operations are NULL for
  * direct. */
 struct transport {
 	const char *name;
@@ -147,7 +148,7 @@ struct host {
 	uint8_t *(*inject_byte)(int comp, uint32_t va);
 };
 
-extern const struct transport transport_direct, transport_l4;
+extern const struct transport transport_direct, transport_l4, transport_mach;
 /* The services the kernel answers itself in every placement (SVC_PROC,
  * common/kern/procsvc.c): a call runs at once, on the caller's stack. */
 extern const struct transport transport_kernel;
