@@ -77,9 +77,9 @@ static inline int proc_calling(const struct proc *p)
 /* The checks of every SYS_CALL, the system-call layer's policy in every
  * kernel: a process may call only the services it holds a capability for
  * (user programs: the public ones; servers: their table row's, and a
- * server's refusal is logged). Only a
- * thread that can itself be serving something (a server) can close a
- * cycle, so ordinary programs skip that walk. 0 or -errno. */
+ * server's refusal is logged). Only a thread that can itself be serving
+ * something (a server) can close a cycle, so ordinary programs skip that
+ * walk. 0 or -errno. */
 static inline int32_t service_admit(uint32_t svc, const struct proc *p)
 {
 	if (svc - 1 >= SVC_MAX - 1)
