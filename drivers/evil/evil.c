@@ -105,30 +105,29 @@ static int read_inode(const struct fsinfo *f, uint32_t ino, uint32_t *size, uint
 }
 
 /* Finds name in the root directory's direct blocks (a linear directory,
- * or the leaves of an indexed one, which are ordinary entries too). */
+ * or the leaves of an indexed one, which are ordinary entries too). A
+ * whole block at a time: an entry may cross a sector. */
 static uint32_t lookup_root(const struct fsinfo *f, const char *name)
 {
+	static uint8_t blk[EVIL_MAX_BLOCK];
 	uint32_t size, blocks[12];
 	size_t nlen = strlen(name);
-	if (read_inode(f, EXT2_ROOT_INO, &size, blocks) < 0)
+	if (f->bsize > sizeof(blk) || read_inode(f, EXT2_ROOT_INO, &size, blocks) < 0)
 		return 0;
-	for (int b = 0; b < 12 && blocks[b]; b++)
-		for (uint32_t s = 0; s < f->bsize / ATA_SECTOR; s++) {
-			if (pio_read((blocks[b] * f->bsize) / ATA_SECTOR + s) < 0)
-				return 0;
-			/* Entries never cross a sector (rec_len is a multiple of 4
-			 * and each block starts an entry), but one may end it. */
-			for (uint32_t o = 0; o + 8 <= ATA_SECTOR;) {
-				uint32_t ino = le32(sec + o);
-				uint32_t rec = sec[o + 4] | (uint32_t)sec[o + 5] << 8;
-				if (rec < 8 || o + rec > f->bsize)
-					break;
-				if (ino && sec[o + 6] == nlen && o + 8 + nlen <= ATA_SECTOR &&
-				    memcmp(sec + o + 8, name, nlen) == 0)
-					return ino;
-				o += rec;
-			}
+	for (int b = 0; b < 12 && blocks[b]; b++) {
+		if (disk_read(blocks[b] * f->bsize, blk, f->bsize) < 0)
+			return 0;
+		for (uint32_t o = 0; o + 8 <= f->bsize;) {
+			uint32_t ino = le32(blk + o);
+			uint32_t rec = blk[o + 4] | (uint32_t)blk[o + 5] << 8;
+			if (rec < 8 || rec > f->bsize - o)
+				break;
+			if (ino && blk[o + 6] == nlen && 8 + nlen <= rec &&
+			    memcmp(blk + o + 8, name, nlen) == 0)
+				return ino;
+			o += rec;
 		}
+	}
 	return 0;
 }
 

@@ -47,6 +47,7 @@
 /* What it steals: at most this many bytes, of a name of at most 16. */
 #define EVIL_MAX_BYTES  128
 #define EVIL_NAME_BYTES 16
+#define EVIL_MAX_BLOCK  4096 /* the largest ext2 block it parses */
 
 /* What it asks the kernel for that its row does not grant. */
 #define EVIL_SCREEN_PA  0xB8000u /* the console's VGA text memory */
