@@ -3,8 +3,9 @@
 #   1. tools/run-host-tests.sh          (host unit tests)
 #   2. tools/guest-test.py              for each kernel, in QEMU, and
 #      tools/check-disk.py on its disk; kill.txt (kill, ^C, the leak
-#      check) in a boot of its own; tools/make-run-check.sh (make run
-#      itself); the network tests; then the bad disks
+#      check) in a boot of its own; the malicious driver (evil.txt);
+#      tools/make-run-check.sh (make run itself); the network tests; then
+#      the bad disks
 #   3. tools/powerloss.py               power cuts, each kernel
 #   4. tools/tcb.py --check, tools/comp-bytes.py   what runs in ring 0
 #   5. make bench QUICK=1               and its check
@@ -193,6 +194,18 @@ if [ -f tests/guest/inject.txt ]; then
 	run "inject plans" sh -c 'make --no-print-directory build/host/inject_plan >/dev/null &&
 		python3 tools/inject-check.py --planner build/host/inject_plan "$@"' sh $inject_logs
 fi
+
+# The malicious-driver demo, on a fresh disk of its own: in ring 0 it reads
+# a secret from the raw disk, as a server every attempt is refused
+# (tests/guest/evil.txt).
+for k in $KERNELS; do
+	if [ -f tests/guest/evil.txt ] && fresh_disk; then
+		run "evil $k" python3 tools/guest-test.py --kernel "$k" --iso "build/$k/os.iso" \
+			--placement "build/$k/placement.txt" --tests tests/guest/evil.txt \
+			--qemu-args "-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk" \
+			--log "build/$k/evil.log"
+	fi
+done
 
 # make run itself, as the README gives it, with a script piped in.
 if [ -f "$DISK" ]; then

@@ -76,16 +76,22 @@ static inline int proc_calling(const struct proc *p)
 
 /* The checks of every SYS_CALL, the system-call layer's policy in every
  * kernel: a process may call only the services it holds a capability for
- * (user programs: the public ones; servers: their table row's). Only a
- * thread that can itself be serving something (a server) can close a
- * cycle, so ordinary programs skip that walk. 0 or -errno. */
+ * (user programs: the public ones; servers: their table row's, and a
+ * server's refusal is logged). Only a thread that can itself be serving
+ * something (a server) can close a cycle, so ordinary programs skip that
+ * walk. 0 or -errno. */
 static inline int32_t service_admit(uint32_t svc, const struct proc *p)
 {
 	if (svc - 1 >= SVC_MAX - 1)
 		return -EINVAL;
 	int have = services[svc].transport != NULL;
-	if (!(p->caps & SVC_BIT(svc)) || !have)
+	if (!(p->caps & SVC_BIT(svc)) || !have) {
+		/* A server's refusal is logged, as a ring-0 component's is
+		 * (service_call_from); an ordinary program's is not. */
+		if (have && (p->flags & PROC_F_SERVER) && p->comp >= 0)
+			rights_refused(p->comp, "calls to service %u", svc);
 		return have ? -EPERM : -ENOENT;
+	}
 	if ((p->flags & PROC_F_SERVER) && service_would_cycle((int)svc))
 		return -EDEADLK;
 	return 0;

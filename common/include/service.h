@@ -243,6 +243,9 @@ int rights_port_range(int comp, int i, struct comp_ports *out); /* i-th granted 
 int rights_irq(int comp, int line);
 int rights_mmio(int comp, uint32_t pa, uint32_t len);
 int rights_dma_take(int comp, uint32_t bytes);
+/* Logs a request a component made at run time that its row does not grant:
+ * "rights: NAME asks for <fmt>, which its row of the table does not grant". */
+void rights_refused(int comp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Logs what a manifest asks for beyond the table; returns how many. */
 int rights_compare(int comp, const struct component *m);
 /* pci_find for component comp: grants and enables the device. */

@@ -91,8 +91,10 @@ int32_t service_call_from(int comp, int svc, struct msg *m)
 {
 	if (svc <= 0 || svc >= SVC_MAX)
 		return -EINVAL;
-	if (!(comp_grants[comp].r.calls & SVC_BIT(svc)))
+	if (!(comp_grants[comp].r.calls & SVC_BIT(svc))) {
+		rights_refused(comp, "calls to service %d", svc);
 		return -EPERM;
+	}
 	const struct transport *t = services[svc].transport;
 	if (!t)
 		return -ENOENT;
@@ -106,8 +108,12 @@ int service_notify_from(int comp, int svc)
 {
 	if (svc <= 0 || svc >= SVC_MAX)
 		return -EINVAL;
-	if (comp < 0 || !(comp_grants[comp].r.calls & SVC_BIT(svc)))
+	if (comp < 0)
 		return -EPERM;
+	if (!(comp_grants[comp].r.calls & SVC_BIT(svc))) {
+		rights_refused(comp, "notifications of service %d", svc);
+		return -EPERM;
+	}
 	int to = services[svc].comp;
 	if (to < 0 || !svc_table[to].host->notify)
 		return -ENOENT;
