@@ -187,6 +187,7 @@ kernel: $(B)/kernel.elf
 
 # --- User programs (the same files for both kernels) -----------------------
 include user/user.mk
+include user/inject/inject.mk
 
 # --- The bootable ISO -----------------------------------------------------
 # GRUB loads the kernel, the initial ramdisk of programs, and the kernel's

@@ -109,6 +109,10 @@ static int32_t l4_syscall(struct trapframe *tf)
 	}
 	if (!msg_type_allowed(m->type, me->privs))
 		return -EPERM;
+	/* An interface fault armed for a server corrupts what it sends, in
+	 * its own buffer (checked writable above) or the kernel's copy. */
+	if (me->flags & PROC_F_SERVER)
+		inject_iface(me->comp, (struct msg *)m);
 	const struct grant *g = &m->grant;
 	if (g->len && !user_range_mapped(me->pgdir, g->addr, g->len, g->rights & GRANT_WRITE))
 		return -EFAULT;
@@ -205,6 +209,14 @@ int32_t l4_reply(struct proc *srv, int pid, const struct msg *r, struct proc **w
 	if (!l4_frame_of(pid, ipc_of(srv)->srv, &caller))
 		return -ESRCH;
 	struct ipc *ci = ipc_of(caller);
+	/* An armed interface fault corrupts this reply (a copy: r may be
+	 * the server's own buffer). */
+	struct msg bad;
+	if (srv->comp >= 0 && srv->comp < MAX_COMPS && iface_faults[srv->comp].armed) {
+		bad = *r;
+		inject_iface(srv->comp, &bad);
+		r = &bad;
+	}
 	/* The caller's buffer was checked at the call and cannot have gone
 	 * away: the caller has been blocked ever since. */
 	if (ci->reply_kva) {

@@ -111,4 +111,8 @@ int32_t sys_srv_restart(struct trapframe *tf);
 int32_t sys_srv_kill(struct trapframe *tf);
 int32_t sys_srv_retire(struct trapframe *tf);
 
+/* srv_inject.c: SYS_INJECT's view of a server's code. */
+int micro_inject_target(int comp, uint32_t *text, uint32_t *size, uint32_t *lo, uint32_t *hi);
+uint8_t *micro_inject_byte(int comp, uint32_t va);
+
 #endif

@@ -254,4 +254,6 @@ const struct host server_host = {
 	.restarts = micro_restarts,
 	.holder = micro_holder,
 	.rights_changed = micro_rights_changed,
+	.inject_target = micro_inject_target,
+	.inject_byte = micro_inject_byte,
 };

@@ -134,6 +134,14 @@ struct host {
 	struct proc *(*holder)(int svc);
 	/* A component's rights grew at run time (a PCI device was found). */
 	void (*rights_changed)(int comp);
+	/* SYS_INJECT (common/kern/inject.c): 0 if comp is running, with the
+	 * linked address and size of its text and the range [lo, hi) that a
+	 * wild store may hit; -ESRCH if it is not running now. */
+	int (*inject_target)(int comp, uint32_t *text, uint32_t *size, uint32_t *lo,
+			     uint32_t *hi);
+	/* The kernel's address of the byte at linked address va of comp's
+	 * text, to write the fault there; NULL if it is not mapped. */
+	uint8_t *(*inject_byte)(int comp, uint32_t va);
 };
 
 extern const struct transport transport_direct, transport_l4;
@@ -207,6 +215,19 @@ static inline int grant_copy(const struct grant_rec *g, uint32_t off, pde_t *loc
 	if (dir == GRANT_WRITE)
 		return space_copy(g->space, g->addr + off, local_space, local, len);
 	return space_copy(local_space, local, g->space, g->addr + off, len);
+}
+/* Fault injection (common/kern/inject.c): an INJ_IFACE fault armed for
+ * component comp corrupts the next message it sends or replies. The
+ * transports call this on each such message; one load when none is armed. */
+struct iface_fault {
+	uint32_t armed, word, mask;
+};
+extern struct iface_fault iface_faults[MAX_COMPS];
+void inject_iface_fire(int comp, struct msg *m);
+static inline void inject_iface(int comp, struct msg *m)
+{
+	if (comp >= 0 && comp < MAX_COMPS && iface_faults[comp].armed)
+		inject_iface_fire(comp, m);
 }
 /* The rights checks both hosts use. */
 int rights_port_range(int comp, int i, struct comp_ports *out); /* i-th granted range */

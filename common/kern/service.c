@@ -92,6 +92,7 @@ int32_t service_call_from(int comp, int svc, struct msg *m)
 		return -ENOENT;
 	if (service_would_cycle(svc))
 		return -EDEADLK;
+	inject_iface(comp, m); /* an armed interface fault: what it sends */
 	return t->call_kernel(svc, m);
 }
 

@@ -12,6 +12,8 @@
 #include "service.h"
 
 typedef int32_t (*syscall_fn)(struct trapframe *tf);
+/* common/kern/inject.c: the fault injector's call. */
+int32_t sys_inject(struct trapframe *tf);
 /* Read by the entry stub in vectors.S. */
 syscall_fn syscall_table[SYSCALL_SLOTS];
 
@@ -274,4 +276,5 @@ void syscall_init(void)
 		}
 	syscall_table[SYS_POWEROFF] = sys_poweroff;
 	syscall_table[SYS_KINFO] = sys_kinfo;
+	syscall_table[SYS_INJECT] = sys_inject;
 }

@@ -21,7 +21,8 @@
 #define SYS_CALL     10 /* (int service, struct msg *m) -> reply type; reply in *m */
 #define SYS_POWEROFF 11 /* (int code) -> does not return */
 #define SYS_KINFO    12 /* (int what, struct kinfo *out) -> 0; see abi/kinfo.h */
-#define SYS_MAX      13
+#define SYS_INJECT   14 /* (struct inject_req *) -> 0; PRIV_FAULT only: see abi/inject.h */
+#define SYS_MAX      15
 
 /* Size of the kernel's dispatch table: numbers at or above it are
  * unknown (-ENOSYS). Server-only calls of the micro kernel sit above SYS_MAX. */
