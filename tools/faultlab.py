@@ -67,10 +67,12 @@ VERDICT_RE = re.compile(r"^FIWORK verdict (\w+) errors=(\d+) bad=(\d+) restarts=
                         r"extra_ms=(\d+)")
 ALIVE_RE = re.compile(r"^FIWORK alive restarts=(\d+)")
 INJECT_RE = re.compile(r"^(?:inject|plan): \S+ \S+ seed \d+ at (\S+)")
-INJECT_RC_RE = re.compile(r"^FIWORK inject rc=(-?\d+)")
+INJECT_RC_RE = re.compile(r"^FIWORK inject rc=(-?\d+) ms=\d+(?: at record (\d+))?")
 FIOUT_RE = re.compile(r"^FIOUT (\d+) (\d+) ([a-z]{32}) ([0-9a-f]{8})$")
 INPUT_RE = re.compile(r"^FIWORK input\? (\d+)$")
-LOG_RE = re.compile(r"^FIWORK log acked=(\d+) synced=(\d+) survived=(\d+)")
+LOG_RE = re.compile(r"^FIWORK log acked=(\d+) synced=(\d+) survived=(\d+) acked_all=(\d+) "
+                    r"present=(\d+)")
+LOG_RECS, SYNC_EVERY = 64, 16  # as in fiwork.c
 ROUNDS, INJECT_AFTER, OUT_LINES = 6, 2, 12  # as in fiwork.c
 PREFERRED_CRASH = {"crash": "null", "hang": "loop"}
 
@@ -79,12 +81,13 @@ def have_inject():
     return os.path.isfile(os.path.join("build", "user", "bin", "inject"))
 
 
-def injector(comp, fault, seed):
+def injector(comp, fault, seed, func=None):
     """The one place that says how a fault is injected: the words typed
-    after `fiwork MODE SEED`. user/bin/inject when it is built; else
-    crash(1), which knows only a crash and a hang."""
+    after `fiwork MODE SEED`. user/bin/inject when it is built (func: only
+    sites in that function); else crash(1), which knows only a crash and a
+    hang, delivered between two requests."""
     if have_inject():
-        return ["inject", comp, fault, str(seed)]
+        return ["inject"] + (["-f", func] if func else []) + [comp, fault, str(seed)]
     if fault in PREFERRED_CRASH:
         return ["crash", comp, PREFERRED_CRASH[fault]]
     return None
@@ -201,8 +204,9 @@ def make_snapshot(args, kernel, tmp, log):
 
 
 class Trial:
-    def __init__(self, kernel, comp, fault, seed, mode=None):
+    def __init__(self, kernel, comp, fault, seed, mode=None, func=None):
         self.kernel, self.comp, self.fault, self.seed = kernel, comp, fault, seed
+        self.func = func
         self.mode = mode or WORKLOAD[comp]
 
     def key(self):
@@ -217,7 +221,7 @@ def run_trial(m, trial, base_restarts, tmp):
     row = {"kernel": trial.kernel, "component": trial.comp, "fault": trial.fault,
            "seed": trial.seed, "site": "-", "outcome": "", "restarts": 0, "recovery_ms": 0,
            "fsck": "-", "detail": ""}
-    cmd = injector(trial.comp, trial.fault, trial.seed)
+    cmd = injector(trial.comp, trial.fault, trial.seed, trial.func)
     t0 = time.monotonic()
     m.log.mark("trial: " + trial.name())
     m.start(loadvm=True)
@@ -240,6 +244,8 @@ def run_trial(m, trial, base_restarts, tmp):
                 row["site"] = INJECT_RE.match(line).group(1)
             if INJECT_RC_RE.match(line):
                 rc = int(INJECT_RC_RE.match(line).group(1))
+                if INJECT_RC_RE.match(line).group(2):
+                    row["at_record"] = int(INJECT_RC_RE.match(line).group(2))
             if VERDICT_RE.match(line):
                 verdict = VERDICT_RE.match(line)
     if row["site"] == "-" and cmd[0] == "crash":
@@ -267,7 +273,17 @@ def run_trial(m, trial, base_restarts, tmp):
     code, raw = fsck(m.image, tmp)
     row["fsck"] = code
     if trial.mode == "log":
-        row["log"] = powerloss_log(raw, trial.seed)
+        row["log_guest"] = None
+        for l in lines:
+            if LOG_RE.match(l):
+                row["log_guest"] = [int(x) for x in LOG_RE.match(l).groups()]
+        # Acknowledged before the fault: what the guest says, else (the
+        # kernel died with it) every record before the injection.
+        at = row["log_guest"][0] if row["log_guest"] else row.get(
+            "at_record", INJECT_AFTER * LOG_RECS + trial.seed * 37 % LOG_RECS)
+        row["log_acked"] = at
+        row["log_synced"] = row["log_guest"][1] if row["log_guest"] else at - at % SYNC_EVERY
+        row["log_disk"] = records_on_disk(raw, trial.seed, at)
     os.unlink(raw)
     errors = bad = 0
     if verdict:
@@ -276,11 +292,6 @@ def run_trial(m, trial, base_restarts, tmp):
             row["recovery_ms"] = int(verdict.group(5))
     if trial.mode == "console" and verdict:
         bad += console_damage(lines)
-    if trial.mode == "log":
-        for l in lines:
-            g = LOG_RE.match(l)
-            if g:
-                row["log_guest"] = "%s %s %s" % g.groups()
     if exited:
         row["outcome"] = "panic"
         row["detail"] = "QEMU exit status %s%s" % (status, ", kernel panic" if panic_text else "")
@@ -325,20 +336,21 @@ def console_damage(lines):
                        if (r, i) not in seen)
 
 
-def powerloss_log(raw, seed):
-    """The log mode's records on the disk as the host reads them: how many
-    whole right records from the start (debugfs cat)."""
+def records_on_disk(raw, seed, before):
+    """The log mode's records on the disk as the host reads them (debugfs
+    cat): how many of those numbered below `before` are whole and right."""
     p = subprocess.run(["debugfs", "-R", "cat /fiw/log", raw], stdout=subprocess.PIPE,
                        stderr=subprocess.DEVNULL)
-    data = p.stdout
-    n = 0
-    while len(data) >= 32 * (n + 1):
+    data, seen = p.stdout, set()
+    for off in range(0, len(data) - 31, 32):
+        m = re.match(rb"rec (\d{7}) ", data[off:off + 32])
+        if not m:
+            continue
+        n = int(m.group(1))
         h = powerloss.fnv1a32(n.to_bytes(4, "little")) ^ seed
-        want = ("rec %07d %08x ..........\n" % (n, h)).encode()
-        if data[32 * n:32 * (n + 1)] != want:
-            break
-        n += 1
-    return n
+        if n < before and data[off:off + 32] == ("rec %07d %08x ..........\n" % (n, h)).encode():
+            seen.add(n)
+    return len(seen)
 
 
 # --- the campaign -----------------------------------------------------------
@@ -588,33 +600,33 @@ def main():
 
 
 def lesson(args, snaps, tmp):
-    """Item 5: the fs server crashed while a program appends records."""
+    """The stateful-server lesson: the fs server crashed (inject -f
+    file_write: in the middle of a write request) while a program appends
+    records, at a record the seed picks."""
     path = os.path.join(args.out, "lesson.csv")
-    fields = ["kernel", "fault", "seed", "outcome", "acked", "synced", "survived_guest",
+    fields = ["kernel", "seed", "site", "outcome", "acked", "synced", "survived_guest",
               "survived_disk", "fsck", "restarts", "detail"]
-    c = Campaign(args, path, FIELDS, [], tmp)
-    c.snapshots = snaps
     rows = []
     for i in range(args.trials):
         for k in args.kernel:
-            for f in args.fault:
-                t = Trial(k, "fs", f, args.seed + i, mode="log")
-                image = os.path.join(tmp, "%s-lesson.qcow2" % k)
-                if not os.path.exists(image):
-                    shutil.copyfile(snaps[k][0], image)
-                log = GT.Log(os.path.join(args.out, "lesson-%s.log" % k))
-                r = run_trial(Machine(args, k, image, log), t, snaps[k][2], tmp)
-                log.close()
-                g = (r.get("log_guest") or "- - -").split()
-                row = {"kernel": k, "fault": f, "seed": t.seed, "outcome": r["outcome"],
-                       "acked": g[0], "synced": g[1], "survived_guest": g[2],
-                       "survived_disk": r.get("log", "-"), "fsck": r["fsck"],
-                       "restarts": r["restarts"], "detail": r["detail"]}
-                rows.append(row)
-                print("lesson %s %s seed %d: %s; acked %s, synced %s, survived %s (guest) "
-                      "%s (disk), e2fsck -fn %s" % (k, f, t.seed, r["outcome"], g[0], g[1],
-                                                   g[2], row["survived_disk"], r["fsck"]),
-                      flush=True)
+            t = Trial(k, "fs", "crash", args.seed + i, mode="log",
+                      func="file_write" if have_inject() else None)
+            image = os.path.join(tmp, "%s-lesson.qcow2" % k)
+            if not os.path.exists(image):
+                shutil.copyfile(snaps[k][0], image)
+            log = GT.Log(os.path.join(args.out, "lesson-%s.log" % k))
+            r = run_trial(Machine(args, k, image, log), t, snaps[k][2], tmp)
+            log.close()
+            g = r["log_guest"]
+            row = {"kernel": k, "seed": t.seed, "site": r["site"], "outcome": r["outcome"],
+                   "acked": r["log_acked"], "synced": r["log_synced"],
+                   "survived_guest": g[2] if g else "-", "survived_disk": r["log_disk"],
+                   "fsck": r["fsck"], "restarts": r["restarts"], "detail": r["detail"]}
+            rows.append(row)
+            print("lesson %s seed %d: %s at %s; %d records acknowledged, %d synced; %s "
+                  "survived (guest's read), %d on the disk; e2fsck -fn %s" % (
+                      k, t.seed, r["outcome"], r["site"], row["acked"], row["synced"],
+                      row["survived_guest"], row["survived_disk"], r["fsck"]), flush=True)
     with open(path, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()

@@ -23,11 +23,13 @@
  *
  * Lines the host reads (everything else is commentary):
  *   FIWORK inject rc=N ms=N         the injector's exit status and time
+ *                                   (log mode: at a record the seed picks)
  *   FIWORK error R WHAT: ERR        an operation failed in round R
  *   FIWORK bad R WHAT               a result was wrong with no error said
  *   FIOUT R I TEXT FNV              console mode: the host checks each
  *   FIWORK input? R                 console mode: the host types a line
- *   FIWORK log acked=N synced=N survived=N lost_acked=N lost_synced=N
+ *   FIWORK log acked=N synced=N survived=N acked_all=N present=N
+ *                                   (see log_report)
  *   FIWORK verdict ok|error|corrupt errors=N bad=N restarts=N extra_ms=N
  * A verdict of corrupt (a wrong byte nobody reported) beats error. */
 
@@ -184,6 +186,10 @@ static void null_round(int round)
 
 /* --- log: the stateful-server lesson ------------------------------------- */
 static int log_fd = -1, acked, synced;
+static char **inject_cmd;
+static int inject_at = -1; /* log mode: before this record (from the seed) */
+static int fault_acked = -1, fault_synced = -1;
+static int run_injector(char **cmd);
 
 static void record(char *out, int i)
 {
@@ -197,18 +203,29 @@ static void log_round(int round)
 	char rec[REC_BYTES + 1];
 
 	for (int k = 0; k < LOG_RECS; k++) {
+		if (acked == inject_at && inject_cmd) {
+			unsigned t = uptime_ms();
+			int rc = run_injector(inject_cmd);
+			printf("FIWORK inject rc=%d ms=%u at record %d\n", rc, uptime_ms() - t,
+			       acked);
+			inject_cmd = NULL;
+		}
 		if (log_fd < 0) {
 			/* A careful program reopens after its descriptor died with
 			 * the server that gave it, and goes on appending. */
 			log_fd = open("/fiw/log", O_WRONLY | O_CREAT | O_APPEND);
 			if (log_fd < 0) {
 				error(round, "open the log", log_fd);
-				return;
+				continue;
 			}
 		}
 		record(rec, acked);
 		int w = write(log_fd, rec, REC_BYTES);
 		if (w != REC_BYTES) {
+			if (fault_acked < 0) {
+				fault_acked = acked;
+				fault_synced = synced;
+			}
 			error(round, "append a record", w < 0 ? w : -EIO);
 			close(log_fd);
 			log_fd = -1;
@@ -225,31 +242,36 @@ static void log_round(int round)
 	}
 }
 
-/* What survived: the longest run of whole, right records from the start. */
+/* What survived: of the records acknowledged before the first failed call
+ * (all of them if none failed), how many are whole in the file, and how
+ * many were synced. A synced record that is gone is a lost promise. */
 static void log_report(void)
 {
 	char rec[REC_BYTES + 1], got[REC_BYTES];
-	int survived = 0, lost_acked = 0, fd = open("/fiw/log", O_RDONLY);
+	int before = 0, present = 0, fd = open("/fiw/log", O_RDONLY);
 
 	if (log_fd >= 0)
 		close(log_fd);
+	if (fault_acked < 0) {
+		fault_acked = acked;
+		fault_synced = synced;
+	}
 	if (fd < 0) {
 		error(ROUNDS, "open the log to read it", fd);
 	} else {
 		while (read(fd, got, REC_BYTES) == REC_BYTES) {
-			record(rec, survived);
-			if (memcmp(got, rec, REC_BYTES) != 0)
-				break;
-			survived++;
+			int n = (int)strtoul(got + 4, NULL, 10);
+			record(rec, n);
+			if (n < 0 || n >= acked || memcmp(got, rec, REC_BYTES) != 0)
+				continue;
+			present++;
+			before += n < fault_acked;
 		}
 		close(fd);
 	}
-	/* Only the records written after the last restart are expected
-	 * whole in the file: with a hole before them the run stops early. */
-	lost_acked = acked > survived ? acked - survived : 0;
-	printf("FIWORK log acked=%d synced=%d survived=%d lost_acked=%d lost_synced=%d\n", acked,
-	       synced, survived, lost_acked, synced > survived ? synced - survived : 0);
-	if (synced > survived)
+	printf("FIWORK log acked=%d synced=%d survived=%d acked_all=%d present=%d\n", fault_acked,
+	       fault_synced, before, acked, present);
+	if (fault_synced > before)
 		wrong(ROUNDS, "a synced record is gone");
 }
 
@@ -303,8 +325,13 @@ int main(int argc, char **argv)
 		}
 	}
 	unsigned r0 = restarts(), base_ms = 0, t_inject = 0;
+	if (argc > 3) {
+		inject_cmd = argv + 3;
+		/* In the log, somewhere in the round after INJECT_AFTER. */
+		inject_at = INJECT_AFTER * LOG_RECS + (int)(seed * 37u % LOG_RECS);
+	}
 	for (int round = 0; round < ROUNDS; round++) {
-		if (round == INJECT_AFTER && argc > 3) {
+		if (round == INJECT_AFTER && argc > 3 && round_fn != log_round) {
 			t_inject = uptime_ms();
 			int rc = run_injector(argv + 3);
 			printf("FIWORK inject rc=%d ms=%u\n", rc, uptime_ms() - t_inject);
