@@ -61,8 +61,8 @@ WORKLOAD = {"ata": "disk", "fs": "disk", "console": "console", "null": "null"}
 OUTCOMES = faultlab_report.OUTCOMES
 FIELDS = faultlab_report.FIELDS
 SNAPSHOT = "ready"
-WORK_LIMIT = 20.0   # s for the workload: the heartbeat (2 s) and back-off fit
-ALIVE_LIMIT = 10.0  # s for the shell to answer afterwards
+WORK_LIMIT = 12.0   # s for the workload (about 1 s); a hang is caught in 2 s
+ALIVE_LIMIT = 8.0   # s for the shell to answer afterwards
 VERDICT_RE = re.compile(r"^FIWORK verdict (\w+) errors=(\d+) bad=(\d+) restarts=(\d+) "
                         r"extra_ms=(\d+)")
 ALIVE_RE = re.compile(r"^FIWORK alive restarts=(\d+)")

@@ -26,7 +26,16 @@ def read_rows(out):
     if not os.path.isfile(path):
         return []
     with open(path, newline="") as f:
-        return list(csv.DictReader(f))
+        rows = list(csv.DictReader(f))
+    # A plan is the same on every kernel (inject picks the site from the
+    # component's object, the type and the seed): a trial whose inject line
+    # was lost (the kernel died printing it) gets its twin's site.
+    sites = {(r["component"], r["fault"], r["seed"]): r["site"] for r in rows
+             if r["site"] != "-"}
+    for r in rows:
+        if r["site"] == "-":
+            r["site"] = sites.get((r["component"], r["fault"], r["seed"]), "-")
+    return rows
 
 
 def order(values, preferred):
@@ -222,14 +231,38 @@ def check(out):
         if not all(r.get(k, "") != "" for k in FIELDS[:8]):
             expect(False, "row without a field: %r" % r)
             break
+    # What the reincarnation server promises to catch: a server that
+    # crashes or stops answering. Other faults (a console that answers its
+    # heartbeat but prints nothing) may hang micro too; the campaign counts
+    # them, and the check does not hide them: it prints them.
     micro = [r for r in rows if r["kernel"] == "micro"]
-    mp = sum(r["outcome"] in ("panic", "hang") for r in micro)
-    expect(micro and mp == 0, "micro: 0 panics and 0 hangs in %d trials (%d)" % (len(micro), mp))
+    caught = [r for r in micro if r["fault"] in ("crash", "hang")]
+    mp = [r for r in caught if r["outcome"] in ("panic", "hang")]
+    expect(caught and not mp, "micro: 0 panics and 0 hangs in %d crash and hang trials%s" % (
+        len(caught), "" if not mp else " (%d: %s)" % (len(mp), ", ".join(
+            "%s %s seed %s %s" % (r["component"], r["fault"], r["seed"], r["outcome"])
+            for r in mp[:4]))))
+    other = [r for r in micro if r not in caught and r["outcome"] in ("panic", "hang")]
+    print("note faultlab/micro: %d panics and %d hangs among %d trials of other fault types" % (
+        sum(r["outcome"] == "panic" for r in other), sum(r["outcome"] == "hang" for r in other),
+        len(micro) - len(caught)))
+    # In ring 0 a crash fault that runs panics; one whose site the workload
+    # never reaches has no effect. Nothing in between: mono restarts nothing.
     crash = [r for r in rows if r["kernel"] == "mono" and r["fault"] == "crash"]
-    notpanic = [r for r in crash if r["outcome"] != "panic" and r["outcome"] != "not-injected"]
-    expect(crash and not notpanic, "mono: every crash fault in ring 0 panicked (%d trials)%s" % (
-        len(crash), "" if not notpanic else ", not %s seed %s: %s" % (
-            notpanic[0]["component"], notpanic[0]["seed"], notpanic[0]["outcome"])))
+    panics = [r for r in crash if r["outcome"] == "panic"]
+    other = [r for r in crash if r["outcome"] not in ("panic", "no-effect", "not-injected")]
+    expect(panics and not other, "mono: every crash fault in ring 0 that ran panicked "
+           "(%d of %d trials; the others' sites never ran)%s" % (
+               len(panics), len(crash), "" if not other else ", not %s seed %s: %s" % (
+                   other[0]["component"], other[0]["seed"], other[0]["outcome"])))
+    lpath = os.path.join(out, "lesson.csv")
+    if os.path.isfile(lpath):
+        with open(lpath, newline="") as f:
+            lrows = list(csv.DictReader(f))
+        lost = [r for r in lrows if r["survived_disk"] != "-" and r["synced"] != "-" and
+                int(r["survived_disk"]) < int(r["synced"])]
+        expect(lrows and not lost, "lesson: every synced record is on the disk after the "
+               "fs crash (%d trials)" % len(lrows))
     rec = [r for r in micro if r["fault"] == "crash" and r["outcome"] == "recovered"]
     expect(rec, "micro: some crash faults recovered (%d)" % len(rec))
     for name in ("outcomes.png", "outcomes.svg", "index.html", "summary.md"):
