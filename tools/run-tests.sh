@@ -158,6 +158,27 @@ for k in $KERNELS; do
 	fi
 done
 
+# The fault injector (tests/guest/inject.txt): a boot of its own per kernel
+# on a fresh disk; then the plans its -n printed must be the same on every
+# kernel and the same as the planner's built on the host.
+if [ -f tests/guest/inject.txt ]; then
+	inject_logs=
+	for k in $KERNELS; do
+		qemu_disk=
+		if fresh_disk; then
+			qemu_disk="-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk"
+		fi
+		run "inject $k" python3 tools/guest-test.py --kernel "$k" --iso "build/$k/os.iso" \
+			--placement "build/$k/placement.txt" --tests tests/guest/inject.txt \
+			--qemu-args "$qemu_disk" --log "build/$k/inject.log"
+		inject_logs="$inject_logs build/$k/inject.log"
+	done
+	# $inject_logs is a list of paths: split on purpose.
+	# shellcheck disable=SC2086
+	run "inject plans" sh -c 'make --no-print-directory build/host/inject_plan >/dev/null &&
+		python3 tools/inject-check.py --planner build/host/inject_plan "$@"' sh $inject_logs
+fi
+
 # make run itself, as the README gives it, with a script piped in.
 if [ -f "$DISK" ]; then
 	run "make run" sh tools/make-run-check.sh "$DISK" $KERNELS

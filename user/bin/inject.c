@@ -159,7 +159,8 @@ int main(int argc, char **argv)
 		printf("inject: %s\n", refusal(e, cname));
 		return 1;
 	}
-	printf("%s: %s %s seed %u at %s+0x%x (offset 0x%x): %s\n", plan_only ? "plan" : "inject",
-	       cname, tname, seed, p.func, p.func_off, p.site, p.desc);
+	char line[200];
+	fault_line(line, sizeof(line), plan_only ? "plan" : "inject", type, seed, &p);
+	printf("%s\n", line);
 	return 0;
 }

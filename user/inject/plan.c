@@ -263,3 +263,11 @@ int fault_plan(const struct fs_comp *c, int type, uint32_t seed, const char *onl
 	}
 	return 0;
 }
+
+int fault_line(char *buf, unsigned n, const char *verb, int type, uint32_t seed,
+	       const struct fault_plan *p)
+{
+	return snprintf(buf, n, "%s: %s %s seed %u at %s+0x%x (offset 0x%x): %s", verb, p->req.comp,
+			fault_names[type], (unsigned)seed, p->func, (unsigned)p->func_off,
+			(unsigned)p->site, p->desc);
+}

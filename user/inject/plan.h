@@ -90,4 +90,8 @@ uint32_t plan_rand(uint32_t *state);
 int fault_plan(const struct fs_comp *c, int type, uint32_t seed, const char *only_func,
 	       struct fault_plan *out);
 
+/* The line the injector prints (user/README.md): verb "inject" or "plan". */
+int fault_line(char *buf, unsigned n, const char *verb, int type, uint32_t seed,
+	       const struct fault_plan *p);
+
 #endif
