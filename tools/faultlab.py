@@ -579,14 +579,22 @@ def main():
             "inject" if have_inject() else "crash (user/bin/inject is not built)"), flush=True)
         c = Campaign(args, csv_path, FIELDS, trials, tmp)
         c.snapshots = snaps
-        c.run()
+        try:
+            c.run()
+        except KeyboardInterrupt:
+            # What was done is counted and shown; a rerun does the rest.
+            with open(os.path.join(args.out, "timing.txt"), "a") as f:
+                f.write("campaign stopped after %d of %d trials, %.1f s, jobs %d\n" % (
+                    c.done, len(trials), time.monotonic() - start, args.jobs))
+            faultlab_report.report(args.out)
+            raise
         if c.failed:
             raise SystemExit("faultlab: the runner failed (see above); results so far are in "
                              + csv_path)
         secs = time.monotonic() - start
         loadvm_s = measure_start(args, snaps, tmp)
         with open(os.path.join(args.out, "timing.txt"), "a") as f:
-            f.write("campaign %d trials %.1f s jobs %d boot %s loadvm+command %.2f s\n" % (
+            f.write("campaign of %d trials, %.1f s, jobs %d; boot %s s; loadvm+command %.2f s\n" % (
                 len(trials), secs, args.jobs,
                 ",".join("%s=%.2f" % (k, v[1]) for k, v in snaps.items()), loadvm_s))
         print("faultlab: %d trials in %.0f s; a boot took %s s, a start from the snapshot "
