@@ -8,6 +8,8 @@
 #   make faultlab QUICK=1             the small campaign make test runs
 #                                     (about a minute), then its check
 #
+# build/host/inject_plan (the injector's planner built for the host) names
+# the site of a trial whose guest died before printing it.
 # Results go to build/faultlab/ (results.csv, summary.md, the plots,
 # index.html, lesson.csv); a campaign stopped with Ctrl-C goes on where it
 # stopped when run again with the same settings. QUICK=1 writes to
@@ -29,7 +31,7 @@ FL_ARGS := $(foreach k,$(FL_KERNELS),--kernel $(k)) $(foreach c,$(COMPONENT),--c
 
 faultlab: $(DEPS_STAMP)
 	$(Q)$(foreach k,$(FL_KERNELS),$(MAKE) --no-print-directory KERNEL=$(k) iso &&) true
-	$(Q)$(MAKE) --no-print-directory disk-update
+	$(Q)$(MAKE) --no-print-directory disk-update build/host/inject_plan
 	$(Q)$(if $(FL_QUICK),rm -rf $(FL_OUT))
 	$(Q)python3 tools/faultlab.py run $(FL_ARGS)
 	$(Q)python3 tools/faultlab.py lesson $(foreach k,$(FL_KERNELS),--kernel $(k)) \

@@ -248,6 +248,8 @@ def run_trial(m, trial, base_restarts, tmp):
                     row["at_record"] = int(INJECT_RC_RE.match(line).group(2))
             if VERDICT_RE.match(line):
                 verdict = VERDICT_RE.match(line)
+    if row["site"] == "-" and cmd[0] == "inject":
+        row["site"] = planned_site(trial)
     if row["site"] == "-" and cmd[0] == "crash":
         row["site"] = "request:MSG_CRASH_" + cmd[2]
     alive = None
@@ -320,6 +322,20 @@ def run_trial(m, trial, base_restarts, tmp):
         row["outcome"] = "no-effect"
     row["trial_ms"] = int((time.monotonic() - t0) * 1000)
     return row
+
+
+def planned_site(trial):
+    """The site from the host's build of the planner (build/host/inject_plan),
+    for a trial whose guest died before its inject line reached us (a
+    fault in the console, say): the plan is the same by construction."""
+    tool = os.path.join("build", "host", "inject_plan")
+    if not os.access(tool, os.X_OK):
+        return "-"
+    p = subprocess.run([tool, trial.comp, trial.fault, str(trial.seed)] +
+                       ([trial.func] if trial.func else []), stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL)
+    m = INJECT_RE.match(p.stdout.decode("utf-8", "replace"))
+    return m.group(1) if m else "-"
 
 
 def console_damage(lines):
