@@ -228,7 +228,7 @@ def run_trial(m, trial, base_restarts, tmp):
     q = m.q
     q.send("fiwork %s %d %s\n" % (trial.mode, trial.seed, " ".join(cmd)))
     end = time.monotonic() + WORK_LIMIT
-    lines, partial, verdict, rc = [], "", None, None
+    lines, partial, verdict, rc, injected = [], "", None, None, False
     while verdict is None and time.monotonic() < end and not q.exited() and not q.eof:
         q.pump(min(end, time.monotonic() + 0.1))
         text = partial + GT.clean(q.take())
@@ -242,6 +242,7 @@ def run_trial(m, trial, base_restarts, tmp):
                 q.send("fiin-%s-%d\n" % (i.group(1), trial.seed))
             if INJECT_RE.match(line):
                 row["site"] = INJECT_RE.match(line).group(1)
+                injected = True
             if INJECT_RC_RE.match(line):
                 rc = int(INJECT_RC_RE.match(line).group(1))
                 if INJECT_RC_RE.match(line).group(2):
@@ -300,8 +301,10 @@ def run_trial(m, trial, base_restarts, tmp):
     elif rc is not None and rc < 0:
         row["outcome"] = "not-injected"
         row["detail"] = "fiwork could not start %s (%d)" % (cmd[0], rc)
-    elif rc is not None and rc != 0 and cmd[0] == "inject" and not row["restarts"] \
-            and verdict and verdict.group(1) == "ok":
+    elif rc is not None and rc != 0 and cmd[0] == "inject" and not injected:
+        # Refused (the inject: reason line, no site). An inject that
+        # printed its site and then failed was hit by its own fault (an
+        # interface fault in the console's reply to its printf, say).
         row["outcome"] = "not-injected"
         row["detail"] = next((l for l in lines if l.startswith("inject:")), "rc %d" % rc)
     elif verdict is None:
