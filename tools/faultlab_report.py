@@ -98,7 +98,16 @@ def summary_tables(rows):
         kr = [r for r in rows if r["kernel"] == k]
         tot += "| %s | %d | %s |\n" % (k, len(kr), " | ".join(
             str(sum(1 for r in kr if r["outcome"] == o)) for o in cols))
-    return "#### Totals\n\n" + tot + "\n" + "\n".join(text)
+    comp = "| component | kernel | trials | " + " | ".join(LABELS.get(o, o) for o in cols) + \
+        " |\n|" + "---|" * (len(cols) + 3) + "\n"
+    for c in comps:
+        for k in kernels:
+            kr = [r for r in rows if r["kernel"] == k and r["component"] == c]
+            if kr:
+                comp += "| %s | %s | %d | %s |\n" % (c, k, len(kr), " | ".join(
+                    str(sum(1 for r in kr if r["outcome"] == o)) for o in cols))
+    return "#### Totals\n\n" + tot + "\n#### By component\n\n" + comp + "\n" + \
+        "\n".join(text)
 
 
 def plot(out, name, title, bars):
