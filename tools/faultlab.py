@@ -61,6 +61,7 @@ WORKLOAD = {"ata": "disk", "fs": "disk", "console": "console", "null": "null"}
 OUTCOMES = faultlab_report.OUTCOMES
 FIELDS = faultlab_report.FIELDS
 SNAPSHOT = "ready"
+SETTLE_S = 1.0  # s at the prompt before the snapshot
 # The workload takes about a second. A hang is "no prompt within the
 # limit": WORK_QUIET s with no line from the guest (the heartbeat catches a
 # hung server in 2 s, a restart with back-off takes well under that), or
@@ -204,6 +205,10 @@ def make_snapshot(args, kernel, tmp, log):
         m.quit()
         raise SystemExit("faultlab: %s: `fiwork alive` did not answer: is fiwork on the disk? "
                          "(make disk-update)\n%s" % (kernel, GT.tail(out)))
+    # Not at once: the reincarnation server counts a death within 500 ms
+    # of a server's start as a quick one and delays its restart (back-off);
+    # a snapshot taken that soon would make every trial's first death one.
+    time.sleep(SETTLE_S)
     m.mon.command("savevm " + SNAPSHOT)
     m.quit()
     return image, boot_s, int(a.group(1))
