@@ -126,6 +126,10 @@ class Monitor:
             s.close()
 
 
+LIVE = set()  # every QEMU started and not yet stopped: main() stops any left
+LIVE_LOCK = threading.Lock()
+
+
 class Machine:
     """One QEMU of one kernel on its own qcow2 copy of the disk."""
 
@@ -147,6 +151,8 @@ class Machine:
             cmd += ["-loadvm", SNAPSHOT]
         self.log.new_boot()
         self.q = GT.Qemu(cmd, self.log)
+        with LIVE_LOCK:
+            LIVE.add(self.q)
         # The monitor's socket exists once QEMU is up.
         end = time.monotonic() + 10
         while not os.path.exists(self.mon_path) and time.monotonic() < end:
@@ -165,6 +171,8 @@ class Machine:
                 pass
             self.q.wait_exit(time.monotonic() + 5)
         self.q.kill()
+        with LIVE_LOCK:
+            LIVE.discard(self.q)
         self.q = None
 
     def type_and_wait(self, line, timeout):
@@ -642,6 +650,11 @@ def main():
     except KeyboardInterrupt:
         sys.exit(130)
     finally:
+        # However the run ends, no QEMU outlives it.
+        with LIVE_LOCK:
+            left = list(LIVE)
+        for q in left:
+            q.kill()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
