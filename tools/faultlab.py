@@ -74,6 +74,7 @@ VERDICT_RE = re.compile(r"^FIWORK verdict (\w+) errors=(\d+) bad=(\d+) restarts=
                         r"extra_ms=(\d+)")
 ALIVE_RE = re.compile(r"^FIWORK alive restarts=(\d+)")
 INJECT_RE = re.compile(r"^(?:inject|plan): \S+ \S+ seed \d+ at (\S+)")
+PATCHED_RE = re.compile(r"^inject: \S+ text\+0x[0-9a-f]+: \d+ byte")
 INJECT_RC_RE = re.compile(r"^FIWORK inject rc=(-?\d+) ms=\d+(?: at record (\d+))?")
 FIOUT_RE = re.compile(r"^FIOUT (\d+) (\d+) ([a-z]{32}) ([0-9a-f]{8})$")
 INPUT_RE = re.compile(r"^FIWORK input\? (\d+)$")
@@ -263,6 +264,8 @@ def run_trial(m, trial, base_restarts, tmp):
                 q.send("fiin-%s-%d\n" % (i.group(1), trial.seed))
             if INJECT_RE.match(line):
                 row["site"] = INJECT_RE.match(line).group(1)
+                injected = True
+            if PATCHED_RE.match(line):  # printed before the site: enough
                 injected = True
             if INJECT_RC_RE.match(line):
                 rc = int(INJECT_RC_RE.match(line).group(1))
