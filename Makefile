@@ -275,6 +275,7 @@ bochs: iso disk-update
 # --- Tests ------------------------------------------------------------------
 include tests/host/host.mk
 include bench/bench.mk
+include tools/faultlab.mk
 
 # The guest tests run on a fresh copy of the disk image, never on it.
 test: $(DEPS_STAMP)
@@ -325,6 +326,7 @@ help:
 	@echo "make host-tests   only the cmocka host tests"
 	@echo "make guest-tests  only the guest tests of \$$KERNEL (with IPC=mach: the guest suite only)"
 	@echo "make powerloss [TRIALS=n]  power cuts during a workload, both kernels"
+	@echo "make faultlab [QUICK=1] [COMPONENT=..] [FAULTS=..] [TRIALS=n] [SEED=n] [KERNEL=..]  fault-injection campaign"
 	@echo "make fuzz-sys     two million random system calls on each kernel"
 	@echo "make fuzz-fs, make fuzz-net   the host fuzzers of the file system and network, long"
 	@echo "make bench [QUICK=1] [MODE=icount|tcg|kvm]  benchmarks, plots, summary"

@@ -8,7 +8,8 @@
 #      the bad disks
 #   3. tools/powerloss.py               power cuts, each kernel
 #   4. tools/tcb.py --check, tools/comp-bytes.py   what runs in ring 0
-#   5. make bench QUICK=1               and its check
+#   5. make bench QUICK=1               and its check; make faultlab QUICK=1
+#      (a small fault-injection campaign of mono and micro) and its check
 #   6. tools/bochs.sh --test            for each kernel, in Bochs
 # Each runner ends with "N passed, N failed"; their output is passed through
 # and the last line here is the grand total in the same form. A runner that
@@ -22,6 +23,7 @@
 #   BOCHS=0                skip the Bochs runs (they are on by default)
 #   HOST=0                 skip the host unit tests
 #   BENCH=0                skip the quick benchmark run and its check
+#   FAULTLAB=0             skip the quick fault-injection campaign
 #   NET=0                  skip the network tests (tests/guest/net*.txt)
 #   POWERLOSS=0            skip the power-loss trials (tools/powerloss.py)
 #   POWERLOSS_TRIALS=5     power cuts per kernel (make powerloss runs more)
@@ -288,6 +290,17 @@ if [ "${BENCH:-1}" != 0 ]; then
 	run "bench (QUICK=1)" sh -c 'make --no-print-directory bench QUICK=1 &&
 		python3 tools/bench.py --check build/bench'
 fi
+
+# make faultlab QUICK=1: faults injected into each component of mono and
+# micro, then tools/faultlab.py check (micro: no panic, no hang; mono: a
+# crash in ring 0 panics; the CSV, plots and page are there).
+case " $KERNELS " in *" mono "*)
+	case " $KERNELS " in *" micro "*)
+		if [ "${FAULTLAB:-1}" != 0 ] && [ -f "$DISK" ]; then
+			run "faultlab (QUICK=1)" make --no-print-directory faultlab QUICK=1 DISK="$DISK"
+		fi ;;
+	esac ;;
+esac
 
 if [ "$BOCHS" != 0 ]; then
 	for k in $KERNELS; do
