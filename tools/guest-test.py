@@ -246,6 +246,11 @@ class Qemu:
 
 
 class Runner:
+    # The emulator: tools/bochs-test.py puts Bochs here, and its name in
+    # the messages.
+    vm_class = Qemu
+    vm_name = "QEMU"
+
     def __init__(self, args):
         self.args = args
         self.k = args.kernel
@@ -315,7 +320,7 @@ class Runner:
                                              " ".join(shlex.quote(c) for c in cmd)))
         self.log.new_boot()
         try:
-            self.qemu = Qemu(cmd, self.log)
+            self.qemu = self.vm_class(cmd, self.log)
         except OSError as e:
             self.boot_error = "cannot start %s: %s" % (cmd[0], e)
             self.boot_output = ""
@@ -326,8 +331,8 @@ class Runner:
             return t - self.qemu.start
         self.boot_output = self.qemu.buf
         if what == "exit":
-            self.boot_error = "QEMU exited with status %s before the first prompt" % (
-                self.qemu.status)
+            self.boot_error = "%s exited with status %s before the first prompt" % (
+                self.vm_name, self.qemu.status)
         else:
             self.boot_error = "no prompt within %g s" % self.args.timeout_boot
         self.stop()
@@ -389,7 +394,7 @@ class Runner:
                 self.fail(name, err)
                 continue
             if need_boot:
-                self.note("reboot: starting a fresh QEMU for %s/%s" % (self.k, name))
+                self.note("reboot: starting a fresh %s for %s/%s" % (self.vm_name, self.k, name))
                 if self.boot() is None:
                     self.note("reboot: %s" % self.boot_error)
                     print(tail(self.boot_output), flush=True)
@@ -405,11 +410,12 @@ class Runner:
                 need_boot = True
                 status = self.qemu.status
                 if what == "timeout":
-                    self.fail(name, "timeout: QEMU still running %.0f s after the command "
-                              "(wanted exit status %d)" % (self.waited, want_exit),
+                    self.fail(name, "timeout: %s still running %.0f s after the command "
+                              "(wanted exit status %d)" % (self.vm_name, self.waited, want_exit),
                               out)
                 elif status != want_exit:
-                    self.fail(name, "QEMU exited with status %s, wanted %d" % (status, want_exit),
+                    self.fail(name, "%s exited with status %s, wanted %d" % (self.vm_name, status,
+                                                                           want_exit),
                               out)
                 else:
                     self.judge(name, regex, out)
@@ -422,13 +428,13 @@ class Runner:
                 need_boot = True
                 self.stop()
             elif what == "exit":
-                self.fail(name, "QEMU exited with status %s" % self.qemu.status, out)
+                self.fail(name, "%s exited with status %s" % (self.vm_name, self.qemu.status), out)
                 need_boot = True
                 self.stop()
             else:
                 self.judge(name, regex, out)
         if need_boot:
-            self.note("reboot: starting a fresh QEMU for %s/poweroff" % self.k)
+            self.note("reboot: starting a fresh %s for %s/poweroff" % (self.vm_name, self.k))
             if self.boot() is None:
                 self.note("reboot: %s" % self.boot_error)
                 print(tail(self.boot_output), flush=True)
@@ -457,10 +463,11 @@ class Runner:
         if not counted:
             return
         if what == "timeout":
-            self.fail(name, "timeout: QEMU still running %.0f s after poweroff"
-                      % self.waited, out)
+            self.fail(name, "timeout: %s still running %.0f s after poweroff"
+                      % (self.vm_name, self.waited), out)
         elif status != 1:
-            self.fail(name, "QEMU exited with status %s, wanted 1 (clean poweroff)" % status, out)
+            self.fail(name, "%s exited with status %s, wanted 1 (clean poweroff)"
+                      % (self.vm_name, status), out)
         else:
             self.ok(name)
 
@@ -547,7 +554,8 @@ def strip_echo(out, command):
     return out
 
 
-def main():
+def parser():
+    """The command line; tools/bochs-test.py adds its own options to it."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--kernel", required=True, help="mono or micro (names the tests)")
     p.add_argument("--iso", required=True)
@@ -570,9 +578,13 @@ def main():
                    help="extra QEMU options as one shell-quoted string (disk, NIC, ...); "
                    "may be repeated")
     p.add_argument("--memory", default="128", metavar="MB")
-    args = p.parse_args()
+    return p
 
-    runner = Runner(args)
+
+def main(runner_class=None, p=None):
+    args = (p or parser()).parse_args()
+
+    runner = (runner_class or Runner)(args)
 
     # The last line must be the summary whatever happens, and QEMU must never
     # outlive us: turn TERM/HUP into an exception the finally below sees, and

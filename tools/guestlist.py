@@ -5,7 +5,9 @@ comment; runs of tabs count as one). Options:
 
   exit=N       QEMU must exit with status N (a panic is 3) instead of a prompt
   when=COND    run only if the placement says so: NAME:kernel, NAME:server,
-               rs or !rs (whether a reincarnation server runs)
+               rs or !rs (whether a reincarnation server runs); or only in
+               one emulator: qemu (the test needs a QEMU-only device or
+               option) or bochs
   stall=S      read nothing of the guest for S seconds after typing
   ready=REGEX  with host=: start the host command once the guest printed this
   host=CMD     while the guest command runs, run CMD on the host (sh -c, from
@@ -16,6 +18,9 @@ Used by tools/guest-test.py (and so by tools/bench.py). Standard library
 only.
 """
 import re
+
+# The emulator the runner drives: tools/bochs-test.py sets "bochs".
+EMULATOR = "qemu"
 
 
 def load_placement(path):
@@ -32,7 +37,9 @@ def load_placement(path):
 
 
 def condition_holds(cond, place):
-    """cond: NAME:kernel, NAME:server, rs or !rs."""
+    """cond: NAME:kernel, NAME:server, rs, !rs, qemu or bochs."""
+    if cond in ("qemu", "bochs"):
+        return cond == EMULATOR
     servers = any(p == "server" for p in place.values())
     if cond in ("rs", "!rs"):
         return servers == (cond == "rs")
@@ -57,10 +64,10 @@ def parse_option(opt, opts, place):
             except re.error as e:
                 return "bad ready= regex %r: %s" % (value, e)
         opts[key] = value
-    elif place is None:
+    elif not re.fullmatch(r"!?rs|qemu|bochs|[a-z0-9_]+:(kernel|server)", value):
+        return "when=%s: say NAME:kernel, NAME:server, rs, !rs, qemu or bochs" % value
+    elif place is None and value not in ("qemu", "bochs"):
         return "when= needs --placement"
-    elif not re.fullmatch(r"!?rs|[a-z0-9_]+:(kernel|server)", value):
-        return "when=%s: say NAME:kernel, NAME:server, rs or !rs" % value
     elif not condition_holds(value, place):
         return "skip:" + value
     return None
