@@ -61,8 +61,11 @@ gt = load_guest_test()
 
 F4_RE = re.compile(r"unmapped: 8-bit write to 00f4 = ([0-9a-f]{2})")
 SHUTDOWN = "Shutdown port: shutdown requested"
+SCREEN_RE = re.compile(rb'Bochs connected to screen "(/dev/pts/[0-9]+)"')
 # How long Bochs may take to connect to our socket after it starts.
 CONNECT_TIMEOUT = 30.0
+# --screen FILE: where Bochs' curses screen goes (none: dropped).
+SCREEN = None
 
 
 class BochsCmd(list):
@@ -87,6 +90,8 @@ class Bochs(gt.Qemu):
         env = dict(env, BX_COM_MODE="socket-client",
                    BX_COM_DEV="127.0.0.1:%d" % self.listener.getsockname()[1])
         self.conn = None
+        self.scr = None
+        self.said = b""
         self.master, slave = pty.openpty()
         self.start = time.monotonic()
         # stdin is /dev/null, always readable: Bochs' idle hack (the term
@@ -108,8 +113,7 @@ class Bochs(gt.Qemu):
         if self.eof:
             return False
         fds = [self.conn if self.conn is not None else self.listener]
-        if self.master is not None:
-            fds.append(self.master)
+        fds += [fd for fd in (self.master, self.scr) if fd is not None]
         wait = max(0.0, until - time.monotonic())
         if self.conn is None and self.proc.poll() is not None:
             self.eof = True  # Bochs went before it connected
@@ -119,11 +123,19 @@ class Bochs(gt.Qemu):
         if self.master is not None and self.master in r:
             # Bochs' screen: read and dropped, so Bochs never blocks on it.
             try:
-                if not os.read(self.master, 65536):
+                out = os.read(self.master, 65536)
+                if not out:
                     raise OSError
+                self.console(out)
             except OSError:
                 os.close(self.master)
                 self.master = None
+        if self.scr is not None and self.scr in r:
+            try:
+                self.screen(os.read(self.scr, 65536))
+            except OSError:
+                os.close(self.scr)
+                self.scr = None
         if self.conn is None:
             if self.listener in r:
                 self.conn, _ = self.listener.accept()
@@ -145,6 +157,26 @@ class Bochs(gt.Qemu):
             self.last_data = time.monotonic()
             got = True
         return got
+
+    def console(self, data):
+        """Bochs' own stdout and stderr. Debian's Bochs has its debugger,
+        so the term display draws on a pseudo-terminal of its own that it
+        names here; nobody has its other end open, and once its buffer is
+        full Bochs stops in write(), guest and all. So it is opened and
+        drained too."""
+        self.said = (self.said + data)[-4096:]
+        m = SCREEN_RE.search(self.said)
+        if m and self.scr is None:
+            self.scr = os.open(m.group(1).decode(), os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+            self.said = b""
+
+    def screen(self, data):
+        """Bochs' curses screen: dropped, or kept with --screen. With
+        LINES above 26 it ends with a line "IPS: N.NNNM", Bochs' own count
+        of instructions a second (the speed tools/README.md gives)."""
+        if SCREEN:
+            with open(SCREEN, "ab") as f:
+                f.write(data)
 
     def send(self, text):
         if self.conn is None:
@@ -197,9 +229,10 @@ class Bochs(gt.Qemu):
             if s is not None:
                 s.close()
         self.conn = None
-        if self.master is not None:
-            os.close(self.master)
-            self.master = None
+        for fd in (self.master, self.scr):
+            if fd is not None:
+                os.close(fd)
+        self.master = self.scr = None
         self.log.mark("Bochs ended, status %s" % self.status)
         try:
             with open(os.path.join(self.work, "bochs.log"), errors="replace") as f:
@@ -242,7 +275,10 @@ class BochsRunner(gt.Runner):
             os.symlink(os.path.abspath(a.disk), os.path.join(w, "disk.img"))
             extra.append("ata0-master: type=disk, path=%s/disk.img, mode=flat" % w)
         env = dict(os.environ, BX_ISO=w + "/os.iso", BX_LOG=w + "/bochs.log",
-                   BX_DEBUG_PORT="1", BX_MAGIC_BREAK="0", TERM="xterm")
+                   BX_DEBUG_PORT="1", BX_MAGIC_BREAK="0", TERM="xterm",
+                   # 27 rows: below the guest's 25 the curses display has
+                   # a line for Bochs' count of instructions a second.
+                   LINES="27", COLUMNS="81")
         env.pop("DISPLAY", None)
         cmd = [a.bochs, "-q", "-f", os.path.join(HERE, "bochsrc"),
                "-rc", os.path.join(HERE, "bochs-cmds"),
@@ -300,7 +336,12 @@ def main():
     p.add_argument("--bochs", default=os.environ.get("BOCHS", "bochs"))
     p.add_argument("--bochs-args", action="append", default=[], metavar="LINES",
                    help="extra bochsrc lines, shell-quoted, e.g. \"'cpu: ips=1000000'\"")
+    p.add_argument("--screen", metavar="FILE",
+                   help="append Bochs' curses screen (the pseudo-terminal's bytes) to FILE")
     gt.guestlist.EMULATOR = "bochs"
+    global SCREEN
+    SCREEN = next((sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1]) if a == "--screen"),
+                  None)
     gt.main(BochsRunner, p)
 
 
