@@ -299,9 +299,9 @@ class BochsRunner(gt.Runner):
 
     def stop(self):
         if self.qemu is not None:
-            # Keep Bochs' own log of the last boot next to ours.
+            # Keep Bochs' own log of each boot next to ours: bochs-N.log.
             src = os.path.join(self.work, "bochs.log")
-            dst = os.path.join(os.path.dirname(self.args.log) or ".", "bochs.log")
+            dst = os.path.join(os.path.dirname(self.args.log) or ".", "bochs-%d.log" % self.boots)
             self.qemu.kill()
             self.qemu = None
             try:

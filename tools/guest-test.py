@@ -347,12 +347,14 @@ class Runner:
             self.net = None
 
     # -- one command -----------------------------------------------------------
-    def run_command(self, command, timeout, want_exit=None, stall=0, host=None, ready=None):
+    def run_command(self, command, timeout, want_exit=None, stall=0, host=None, ready=None,
+                    typed=None):
         """Type a command and collect its output. Returns (what, output) where
         what is "prompt", "exit" or "timeout"; the echo of the typed line is
         removed from the output. stall: seconds of reading nothing first.
         host: a host command to run meanwhile, once the guest printed ready;
-        its (status, output) is left in self.host_result."""
+        its (status, output) is left in self.host_result. typed: a line
+        to type meanwhile, once the guest printed ready."""
         q = self.qemu
         q.take()
         q.send(command + "\n")
@@ -362,12 +364,15 @@ class Runner:
         self.waited = end - time.monotonic()
         peer = None
         self.host_result = None
-        if host:
+        if host or typed is not None:
             ready_re = re.compile(ready, re.MULTILINE) if ready else None
             while (ready_re and not ready_re.search(clean(q.buf)) and
                    time.monotonic() < end and not q.eof):
                 q.pump(min(end, time.monotonic() + 0.2))
-            peer = hostpeer.Peer(host, self.net)
+            if typed is not None:
+                q.send(typed + "\n")
+            if host:
+                peer = hostpeer.Peer(host, self.net)
         if want_exit is not None:
             status = q.wait_exit(end)
             out = q.take()
@@ -405,7 +410,8 @@ class Runner:
                 need_boot = False
             self.log.mark("test %s: %s" % (name, command))
             what, out = self.run_command(command, self.args.timeout_test, want_exit,
-                                         opts["stall"], opts["host"], opts["ready"])
+                                         opts["stall"], opts["host"], opts["ready"],
+                                         opts["type"])
             if want_exit is not None:
                 need_boot = True
                 status = self.qemu.status

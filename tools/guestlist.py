@@ -10,6 +10,8 @@ comment; runs of tabs count as one). Options:
                option) or bochs
   stall=S      read nothing of the guest for S seconds after typing
   ready=REGEX  with host=: start the host command once the guest printed this
+  type=TEXT    while the guest command runs, type TEXT and a newline (once
+               the guest printed ready=, if given): typed-ahead input
   host=CMD     while the guest command runs, run CMD on the host (sh -c, from
                the top folder; tools/hostpeer.py says what it may use); the
                test needs its exit status 0 too
@@ -49,15 +51,16 @@ def condition_holds(cond, place):
 
 def parse_option(opt, opts, place):
     """Adds one option to opts; returns an error text, "skip:COND", or None."""
-    m = re.fullmatch(r"\s*(exit|when|stall|host|ready)=(.+?)\s*", opt)
+    m = re.fullmatch(r"\s*(exit|when|stall|host|ready|type)=(.+?)\s*", opt)
     if not m:
-        return "options are exit=N, stall=S, when=COND, ready=REGEX, host=CMD, not %r" % opt
+        return ("options are exit=N, stall=S, when=COND, ready=REGEX, host=CMD, type=TEXT, "
+                "not %r" % opt)
     key, value = m.group(1), m.group(2)
     if key in ("exit", "stall"):
         if not value.isdigit():
             return "%s=%s is not a number" % (key, value)
         opts[key] = int(value)
-    elif key in ("host", "ready"):
+    elif key in ("host", "ready", "type"):
         if key == "ready":
             try:
                 re.compile(value, re.MULTILINE)
@@ -87,7 +90,7 @@ def parse_tests(path, place=None):
             name = cols[0].strip() or "line%d" % lineno
             err = None
             skip = None
-            opts = {"exit": None, "stall": 0, "host": None, "ready": None}
+            opts = {"exit": None, "stall": 0, "host": None, "ready": None, "type": None}
             if len(cols) < 2:
                 err = "line %d: expected name<TAB>command<TAB>regex[<TAB>option...]" % lineno
                 cols += [""] * 2

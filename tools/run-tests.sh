@@ -106,24 +106,10 @@ fresh_disk() {
 	return 1
 }
 
-# fixtures IMAGE: what fs.txt needs that the guest cannot make itself,
-# added to the test copy with debugfs under /fixtures: big, a sparse file
-# of 5 GiB + 4 bytes (so the image gets the large_file feature); immutable
-# and append, with the flags chattr +i and +a set.
+# fixtures IMAGE: what fs.txt needs that the guest cannot make itself
+# (tools/disk-fixtures.sh says what).
 fixtures() {
-	printf x >"$tmp/one-byte"
-	printf 'immutable\n' >"$tmp/immutable"
-	printf 'line1\n' >"$tmp/append"
-	debugfs -w -f - "$1" >"$tmp/fixtures.log" 2>&1 <<EOF
-mkdir /fixtures
-write $tmp/one-byte /fixtures/big
-sif /fixtures/big size 5368709124
-feature large_file
-write $tmp/immutable /fixtures/immutable
-sif /fixtures/immutable flags 0x10
-write $tmp/append /fixtures/append
-sif /fixtures/append flags 0x20
-EOF
+	sh tools/disk-fixtures.sh "$1"
 }
 
 # The tests of a kernel: the shared list, then what a fault does (its lines
