@@ -66,6 +66,9 @@ SCREEN_RE = re.compile(rb'Bochs connected to screen "(/dev/pts/[0-9]+)"')
 CONNECT_TIMEOUT = 30.0
 # --screen FILE: where Bochs' curses screen goes (none: dropped).
 SCREEN = None
+# --kbd: type= text goes to the PS/2 keyboard, a key every KBD_GAP s.
+KBD = False
+KBD_GAP = 0.05
 
 
 class BochsCmd(list):
@@ -167,7 +170,7 @@ class Bochs(gt.Qemu):
         self.said = (self.said + data)[-4096:]
         m = SCREEN_RE.search(self.said)
         if m and self.scr is None:
-            self.scr = os.open(m.group(1).decode(), os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+            self.scr = os.open(m.group(1).decode(), os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
             self.said = b""
 
     def screen(self, data):
@@ -177,6 +180,22 @@ class Bochs(gt.Qemu):
         if SCREEN:
             with open(SCREEN, "ab") as f:
                 f.write(data)
+
+    def type_ahead(self, text):
+        """With --kbd, the type= text goes to the PS/2 keyboard: written to
+        the term display's terminal, which Bochs reads as keys (curses),
+        one key every KBD_GAP seconds, as a quick typist; else to COM1."""
+        if not KBD or self.scr is None:
+            self.send(text)
+            return
+        for ch in text.encode():
+            until = time.monotonic() + KBD_GAP
+            try:
+                os.write(self.scr, bytes([ch]))
+            except OSError:
+                return
+            while time.monotonic() < until:
+                self.pump(until)
 
     def send(self, text):
         if self.conn is None:
@@ -338,8 +357,11 @@ def main():
                    help="extra bochsrc lines, shell-quoted, e.g. \"'cpu: ips=1000000'\"")
     p.add_argument("--screen", metavar="FILE",
                    help="append Bochs' curses screen (the pseudo-terminal's bytes) to FILE")
+    p.add_argument("--kbd", action="store_true",
+                   help="type the type= text on the PS/2 keyboard, not on COM1")
     gt.guestlist.EMULATOR = "bochs"
-    global SCREEN
+    global SCREEN, KBD
+    KBD = "--kbd" in sys.argv
     SCREEN = next((sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1]) if a == "--screen"),
                   None)
     gt.main(BochsRunner, p)

@@ -158,6 +158,10 @@ class Qemu:
         except (BrokenPipeError, OSError):
             pass
 
+    def type_ahead(self, text):
+        """Input typed while a command runs (the type= option)."""
+        self.send(text)
+
     def take(self):
         out, self.buf = self.buf, ""
         return out
@@ -370,7 +374,7 @@ class Runner:
                    time.monotonic() < end and not q.eof):
                 q.pump(min(end, time.monotonic() + 0.2))
             if typed is not None:
-                q.send(typed + "\n")
+                q.type_ahead(typed + "\n")
             if host:
                 peer = hostpeer.Peer(host, self.net)
         if want_exit is not None:
