@@ -83,6 +83,12 @@ run() {
 	failed=$((failed + f))
 	report="$report==== $label: $p passed, $f failed
 "
+	# The Bochs runs say how many tests ran there and how long they took.
+	ran=$(grep '^bochs: .* tests ran in Bochs' "$tmp/out" | tr '\n' ';' | sed 's/;$//')
+	if [ -n "$ran" ]; then
+		report="$report     ($ran)
+"
+	fi
 }
 
 if [ "${HOST:-1}" = 0 ]; then
