@@ -23,12 +23,8 @@ cd "$(dirname "$0")/.." || exit 1
 
 # Seconds each took in Bochs on mono (build/mono/bochs-test.log, "took"):
 # sysfuzz (100000 calls) over 60, t_flood 18; everything else together
-# about 60 (micro: 100). And two that fail in Bochs now and then, on a
-# race that is real but not theirs: in micro the reincarnation server's
-# "rs: restarted ..." goes to COM1 from the kernel (SYS_KLOG) while the
-# console server is printing crash's line, so the line comes out cut in
-# two ("cra" "rs: restarted null ..." "sh: the null service answered").
-QUICK_SKIP="sysfuzz t_flood crash_console_null crash_null_null"
+# about 60 (micro: 40).
+QUICK_SKIP="sysfuzz t_flood"
 
 quick=0
 if [ "${1:-}" = --quick ]; then
