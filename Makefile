@@ -10,6 +10,9 @@ include config.mk
 ifneq ($(filter-out mono micro hybrid,$(KERNEL)),)
 $(error KERNEL must be mono, micro or hybrid, not '$(KERNEL)')
 endif
+ifneq ($(filter-out l4 mach,$(IPC)),)
+$(error IPC must be l4 or mach, not '$(IPC)')
+endif
 
 # The placement: the two presets, or PLACE for a hybrid.
 PLACEMENT := $(if $(filter mono,$(KERNEL)),*=kernel,$(if $(filter micro,$(KERNEL)),*=server,$(PLACE)))
@@ -55,8 +58,11 @@ SERVER_COMPS := $(strip $(foreach c,$(COMP_NAMES),$(if $(filter server,$(call pl
 # The ring-0 host (mono/) comes with components in the kernel, the server
 # host (micro/) with servers; a hybrid links both.
 MONO_SRCS := $(if $(KERNEL_COMPS),$(sort $(wildcard mono/*.c mono/*.S)))
-MICRO_SRCS := $(if $(SERVER_COMPS),$(filter-out $(if $(filter 0,$(FASTPATH)),micro/fastpath.c),\
-	$(sort $(wildcard micro/*.c micro/*.S))))
+# One transport of the servers: micro/l4.c (with its fast path, unless
+# FASTPATH=0) or micro/mach.c (IPC=mach), which has none.
+MICRO_OUT := $(if $(filter mach,$(IPC)),micro/l4.c micro/fastpath.c,micro/mach.c \
+	$(if $(filter 0,$(FASTPATH)),micro/fastpath.c))
+MICRO_SRCS := $(if $(SERVER_COMPS),$(filter-out $(MICRO_OUT),$(sort $(wildcard micro/*.c micro/*.S))))
 KERNEL_SRCS := $(SHARED_SRCS) $(MONO_SRCS) $(MICRO_SRCS)
 
 obj = $(patsubst %,$(B)/obj/%.o,$(basename $(1)))
@@ -71,11 +77,13 @@ KERNEL_COMP_OBJS := $(patsubst %,$(CB)/%.o,$(KERNEL_COMPS))
 .PHONY: all iso kernel run qemu-gdb gdb bochs bochs-test test host-tests guest-tests help clean \
 	distclean deps tcb disk disk-update powerloss fuzz-sys
 
-# The two presets, and the hybrid of config.mk's PLACE.
+# The two presets, the hybrid of config.mk's PLACE, and micro with the
+# mach transport (build/micro-mach/: make test and make bench use it).
 all:
 	$(Q)$(MAKE) --no-print-directory KERNEL=mono iso
 	$(Q)$(MAKE) --no-print-directory KERNEL=micro iso
 	$(Q)$(MAKE) --no-print-directory KERNEL=hybrid iso
+	$(Q)$(MAKE) --no-print-directory KERNEL=micro IPC=mach iso
 
 # --- Host tools check ------------------------------------------------------
 # tools/install-deps.sh is quick when everything is there and installs (or
@@ -88,7 +96,7 @@ deps:
 	$(Q)sh tools/install-deps.sh
 
 # --- Compiling -------------------------------------------------------------
-$(B)/obj/micro/%.o: KFLAGS := -DFASTPATH=$(FASTPATH)
+$(B)/obj/micro/%.o: KFLAGS := -DFASTPATH=$(if $(filter mach,$(IPC)),0,$(FASTPATH))
 $(B)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
@@ -187,6 +195,7 @@ kernel: $(B)/kernel.elf
 
 # --- User programs (the same files for both kernels) -----------------------
 include user/user.mk
+include user/inject/inject.mk
 
 # --- The bootable ISO -----------------------------------------------------
 # GRUB loads the kernel, the initial ramdisk of programs, and the kernel's
@@ -289,7 +298,8 @@ fuzz-sys: all disk-update | $(DEPS_STAMP)
 	$(Q)sh tools/fuzz-sys.sh $(DISK) mono micro hybrid
 
 guest-tests: iso disk-update
-	$(Q)HOST=0 BOCHS=0 BENCH=0 KERNELS=$(VARIANT) DISK=$(DISK) sh tools/run-tests.sh
+	$(Q)HOST=0 BOCHS=0 BENCH=0 DISK=$(DISK) $(if $(filter l4,$(IPC)),KERNELS=$(VARIANT) VARIANTS=,\
+	  KERNELS=' ' VARIANTS=$(VARIANT) POWERLOSS=0) sh tools/run-tests.sh
 
 # Power cuts in the middle of a workload that syncs, on both kernels: every
 # synced byte must survive (tools/powerloss.py). make test runs 5 a kernel.
@@ -302,14 +312,14 @@ powerloss: $(DEPS_STAMP)
 # Lines of C and assembly that run in ring 0, per kernel, by folder; read
 # from the linked images' debug information, not from a list.
 tcb: all
-	$(Q)python3 tools/tcb.py build/mono build/micro build/hybrid
+	$(Q)python3 tools/tcb.py build/mono build/micro build/hybrid build/micro-mach
 
 compile_commands.json: FORCE
 	$(Q)python3 tools/compile-commands.py > $@
 FORCE:
 
 clean:
-	rm -rf build/mono build/micro build/hybrid build/*-nofastpath build/comp build/srv \
+	rm -rf build/mono build/micro build/hybrid build/*-nofastpath build/*-mach build/comp build/srv \
 	  build/user build/host
 
 distclean:
@@ -317,11 +327,11 @@ distclean:
 
 help:
 	@echo "make run [KERNEL=mono|micro|hybrid] [GUI=1] [NET=0]  boot in QEMU, serial console here"
-	@echo "make all          build the three kernels (build/mono/, build/micro/, build/hybrid/)"
+	@echo "make all          build the kernels (build/mono/, build/micro/, build/hybrid/, build/micro-mach/)"
 	@echo "make iso          build build/\$$KERNEL/os.iso"
 	@echo "make test         host unit tests + guest tests of every kernel"
 	@echo "make host-tests   only the cmocka host tests"
-	@echo "make guest-tests  only the guest tests of \$$KERNEL"
+	@echo "make guest-tests  only the guest tests of \$$KERNEL (with IPC=mach: the guest suite only)"
 	@echo "make powerloss [TRIALS=n]  power cuts during a workload, both kernels"
 	@echo "make bochs-test   the whole guest suite in Bochs, mono and micro"
 	@echo "make fuzz-sys     two million random system calls on each kernel"

@@ -10,9 +10,13 @@
 KERNEL ?= mono
 PLACE ?= fs=kernel ata=kernel *=server
 
-# How servers are reached: l4 (synchronous rendezvous IPC). FASTPATH=0
-# builds the l4 fast path out (make bench shows what it buys); such a
-# kernel is built in build/<kernel>-nofastpath/.
+# How servers are reached: l4 (synchronous rendezvous IPC, the default)
+# or mach (a model of Mach 3: queued messages copied through the kernel,
+# port names checked on every message, receivers woken by the scheduler);
+# a mach kernel is built in build/<kernel>-mach/, e.g.
+# `make run KERNEL=micro IPC=mach`. FASTPATH=0 builds the l4 fast path out
+# (make bench shows what it buys); such a kernel is built in
+# build/<kernel>-nofastpath/.
 IPC ?= l4
 FASTPATH ?= 1
 

@@ -1,7 +1,7 @@
 mkdir -p /work/macro/src/docs /work/macro/src/bin /work/macro/copy
 cd /work/macro
-cp /docs/README.md /docs/01-boot-and-syscalls.md /docs/02-components.md src/docs
-cp /bin/sh /bin/ls /bin/cat /bin/cp src/bin
+cp /bench/in/README.md /bench/in/01-boot-and-syscalls.md /bench/in/02-components.md src/docs
+cp /bench/in/sh /bench/in/ls /bench/in/cat /bench/in/cp src/bin
 write src/notes a line written by the macro benchmark
 write -a src/notes and a second line appended to it
 cp src/docs/README.md src/docs/01-boot-and-syscalls.md src/docs/02-components.md copy

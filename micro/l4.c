@@ -13,9 +13,6 @@
 #include "micro.h"
 #include "proc.h"
 
-struct ipc ipcs[NPROC];
-struct server servers[NSERVERS];
-
 /* Hands the caller's request m (in kernel reach) to a server blocked in
  * receive; the server's SYS_RECV returns the service it was sent to. */
 static void hand_to_server(struct proc *srv, struct proc *caller, const struct msg *m)
@@ -32,7 +29,7 @@ static void hand_to_server(struct proc *srv, struct proc *caller, const struct m
 		struct msg copy = *m;
 		copy.sender = (uint32_t)caller->pid;
 		if (copy_to_user(srv->pgdir, si->recv_umsg, &copy, sizeof(copy)) < 0)
-			srv->killed = 1;
+			proc_mark_killed(srv, WAIT_KILLED | T_IRQ0);
 	}
 	srv->tf->eax = (uint32_t)caller->call->svc;
 }
@@ -62,28 +59,14 @@ static int32_t block_on(struct proc *me, struct server *s, struct call_frame *f,
 		s->queue_tail = me;
 		sched_yield();
 	}
-	/* Back here once replied to (or the server died): the reply is
-	 * already in our buffer. */
+	/* Back here once replied to (or the server died, or we were
+	 * killed): the reply is already in our buffer. A call nested in a
+	 * ring-0 handler (a hybrid's) returns even so: that handler must
+	 * finish before the thread may die. */
 	me->call = f->outer;
-	proc_exit_if_killed();
+	if (!me->call)
+		proc_exit_if_killed();
 	return mi->result;
-}
-
-/* At boot a server may call another that has not registered yet (the
- * file system mounting through the disk driver): wait for the boot
- * servers, then decide. */
-static int unreachable(struct server *s)
-{
-	while (!s->bound && servers_unregistered)
-		sleep_on(servers);
-	if (!s->bound)
-		return -ENOENT;
-	return s->retired ? -EDEADSRCDST : 0; /* given up: its server is gone for good */
-}
-
-static inline int reachable(struct server *s)
-{
-	return s->bound && !s->retired ? 0 : unreachable(s);
 }
 
 static int32_t l4_syscall(struct trapframe *tf)
@@ -95,7 +78,12 @@ static int32_t l4_syscall(struct trapframe *tf)
 		return r;
 	struct ipc *mi = ipc_of(me);
 	struct server *s = server_of_svc(svc);
-	if ((r = reachable(s)) < 0)
+	/* No server: a service the kernel answers itself (SVC_PROC, which
+	 * the console server calls for Ctrl-C). The test costs nothing on
+	 * the way to a server: server_of_svc has just found one. */
+	if (!s)
+		return services[svc].transport->syscall(tf);
+	if ((r = server_reachable(s)) < 0)
 		return r;
 	/* Written by the reply, so checked writable now. A buffer in one page
 	 * is read in place: the message is copied once, straight to a waiting
@@ -109,6 +97,10 @@ static int32_t l4_syscall(struct trapframe *tf)
 	}
 	if (!msg_type_allowed(m->type, me->privs))
 		return -EPERM;
+	/* An interface fault armed for a server corrupts what it sends, in
+	 * its own buffer (checked writable above) or the kernel's copy. */
+	if (me->flags & PROC_F_SERVER)
+		inject_iface(me->comp, (struct msg *)m);
 	const struct grant *g = &m->grant;
 	if (g->len && !user_range_mapped(me->pgdir, g->addr, g->len, g->rights & GRANT_WRITE))
 		return -EFAULT;
@@ -125,7 +117,7 @@ static int32_t l4_call_kernel(int svc, struct msg *m)
 	struct proc *me = current;
 	struct ipc *mi = ipc_of(me);
 	struct server *s = server_of_svc(svc);
-	int r = reachable(s);
+	int r = server_reachable(s);
 	if (r < 0)
 		return r;
 	mi->reply_kva = m;
@@ -139,8 +131,9 @@ const struct transport transport_l4 = {
 	.syscall = l4_syscall,
 	.call_kernel = l4_call_kernel,
 };
+const struct transport *const server_transport = &transport_l4;
 
-struct call_frame *l4_frame_of(int pid, const struct server *s, struct proc **out)
+struct call_frame *ipc_frame_of(int pid, const struct server *s, struct proc **out)
 {
 	struct proc *caller = proc_by_pid(pid);
 	if (!caller || !caller->call || server_of_svc(caller->call->svc) != s ||
@@ -163,10 +156,8 @@ static void take_notes(struct ipc *si, struct msg *n)
 }
 
 /* kva: umsg already resolved by the caller, or NULL to resolve it here.
- * Returns the service of the request handed over, 0 for a notification,
- * -errno, or RECV_BLOCKED: the server must block (hand_to_server or
- * l4_notify sets its result later). */
-int32_t l4_recv(struct proc *srv, uint32_t umsg, struct msg *kva)
+ * RECV_BLOCKED: hand_to_server or ipc_notify sets the result later. */
+int32_t ipc_recv(struct proc *srv, uint32_t umsg, struct msg *kva)
 {
 	struct ipc *si = ipc_of(srv);
 	struct server *s = si->srv;
@@ -198,13 +189,21 @@ int32_t l4_recv(struct proc *srv, uint32_t umsg, struct msg *kva)
 
 /* r: the server's reply, already in kernel reach (its resolved buffer or a
  * kernel copy). */
-int32_t l4_reply(struct proc *srv, int pid, const struct msg *r, struct proc **woken)
+int32_t ipc_reply(struct proc *srv, int pid, const struct msg *r, struct proc **woken)
 {
 	struct proc *caller;
 	*woken = NULL;
-	if (!l4_frame_of(pid, ipc_of(srv)->srv, &caller))
+	if (!ipc_frame_of(pid, ipc_of(srv)->srv, &caller))
 		return -ESRCH;
 	struct ipc *ci = ipc_of(caller);
+	/* An armed interface fault corrupts this reply (a copy: r may be
+	 * the server's own buffer). */
+	struct msg bad;
+	if (srv->comp >= 0 && srv->comp < MAX_COMPS && iface_faults[srv->comp].armed) {
+		bad = *r;
+		inject_iface(srv->comp, &bad);
+		r = &bad;
+	}
 	/* The caller's buffer was checked at the call and cannot have gone
 	 * away: the caller has been blocked ever since. */
 	if (ci->reply_kva) {
@@ -221,7 +220,7 @@ int32_t l4_reply(struct proc *srv, int pid, const struct msg *r, struct proc **w
 	return 0;
 }
 
-void l4_notify(struct proc *srv, int word, uint32_t bits)
+void ipc_notify(struct proc *srv, int word, uint32_t bits)
 {
 	struct ipc *si = ipc_of(srv);
 	if (word == NOTE_IRQ && si->irq_wait_line >= 0 && (bits & (1u << si->irq_wait_line))) {
@@ -258,7 +257,7 @@ void l4_notify(struct proc *srv, int word, uint32_t bits)
 
 /* A server is gone: whoever it was serving gets an error; callers still
  * queued stay queued for the next instance. */
-void l4_server_died(struct proc *srv)
+void ipc_server_died(struct proc *srv)
 {
 	struct ipc *si = ipc_of(srv);
 	for (struct proc *p = procs; p < procs + NPROC; p++) {
@@ -274,25 +273,63 @@ void l4_server_died(struct proc *srv)
 	si->receiving = 0;
 }
 
-void l4_kill(struct proc *p)
+/* Takes a caller off its server's queue. */
+static void unqueue(struct proc *p)
 {
 	struct ipc *pi = ipc_of(p);
-	p->killed = 1;
-	if (p->state != P_SLEEPING)
-		return;                /* running or runnable: it dies at its next tick or trap */
-	if (pi->state == IPC_QUEUED) { /* unlink from the server's queue */
-		struct server *s = server_of_svc(p->call->svc);
-		struct proc **pp = &s->queue_head, *prev = NULL;
-		while (*pp && *pp != p) {
-			prev = *pp;
-			pp = &ipc_of(*pp)->queue_next;
-		}
-		if (*pp) {
-			*pp = pi->queue_next;
-			if (s->queue_tail == p)
-				s->queue_tail = prev;
-		}
+	struct server *s = server_of_svc(p->call->svc);
+	struct proc **pp = &s->queue_head, *prev = NULL;
+	while (*pp && *pp != p) {
+		prev = *pp;
+		pp = &ipc_of(*pp)->queue_next;
 	}
+	if (*pp) {
+		*pp = pi->queue_next;
+		if (s->queue_tail == p)
+			s->queue_tail = prev;
+	}
+}
+
+/* A program was killed (proc_kill): if it waits in its own call to a
+ * server, queued or being served, the call ends now. A server in the
+ * middle of serving it is left no dangling reply: its reply and grant
+ * copies name the caller by pid, and ipc_frame_of finds no call to them
+ * any more (-ESRCH), the caller's memory untouched. A call nested in a
+ * ring-0 handler (hybrid) is left to finish. */
+void ipc_proc_kill(struct proc *p)
+{
+	struct ipc *pi = ipc_of(p);
+	if ((p->flags & PROC_F_SERVER) || p->state != P_SLEEPING || !p->call || p->call->outer)
+		return;
+	if (pi->state == IPC_QUEUED)
+		unqueue(p);
+	else if (pi->state != IPC_REPLY_WAIT)
+		return;
+	pi->state = IPC_NONE;
+	pi->result = -EINTR;
+	sched_ready(p);
+}
+
+void ipc_retire(struct server *s)
+{
+	while (s->queue_head) {
+		struct proc *c = s->queue_head;
+		s->queue_head = ipc_of(c)->queue_next;
+		ipc_of(c)->state = IPC_NONE;
+		ipc_of(c)->result = -EDEADSRCDST;
+		sched_ready(c);
+	}
+	s->queue_tail = NULL;
+}
+
+void ipc_kill(struct proc *p)
+{
+	struct ipc *pi = ipc_of(p);
+	proc_mark_killed(p, WAIT_KILLED | T_IRQ0);
+	if (p->state != P_SLEEPING)
+		return; /* running or runnable: it dies at its next tick or trap */
+	if (pi->state == IPC_QUEUED)
+		unqueue(p);
 	pi->state = IPC_NONE;
 	pi->receiving = 0;
 	pi->irq_wait_line = -1;

@@ -1,5 +1,7 @@
 /* The server host's internals: servers, the per-thread IPC state, and the
- * l4 transport between them. */
+ * interface of the servers' transport. The transport is chosen at build
+ * time (IPC in config.mk): micro/l4.c or micro/mach.c defines every ipc_*
+ * function below, and the Makefile links exactly one of them. */
 #ifndef MICRO_H
 #define MICRO_H
 
@@ -79,17 +81,38 @@ static inline struct server *server_of_svc(int svc)
 	return svc == SVC_RS ? &servers[RS_SLOT] : NULL;
 }
 
-/* l4.c: the transport. */
+/* The transport (l4.c or mach.c). */
+extern const struct transport *const server_transport; /* SVC_RS is bound to it */
 #define RECV_BLOCKED ((int32_t)0x80000000)
-int32_t l4_recv(struct proc *srv, uint32_t umsg, struct msg *kva);
-int32_t l4_reply(struct proc *srv, int pid, const struct msg *r, struct proc **woken);
-void l4_notify(struct proc *srv, int word, uint32_t bits);
-void l4_server_died(struct proc *srv);
+/* kva: umsg already resolved by the caller, or NULL. Returns the service of
+ * the request received, 0 for a notification, -errno, or RECV_BLOCKED: the
+ * server must block (the transport sets its result in tf->eax later). */
+int32_t ipc_recv(struct proc *srv, uint32_t umsg, struct msg *kva);
+/* *woken: a caller the transport left for srv_calls.c to run (NULL if it
+ * woke it itself, or woke nobody). */
+int32_t ipc_reply(struct proc *srv, int pid, const struct msg *r, struct proc **woken);
+void ipc_notify(struct proc *srv, int word, uint32_t bits);
+void ipc_server_died(struct proc *srv);
 /* Makes a server that is blocked in the kernel die as soon as it runs. */
-void l4_kill(struct proc *p);
+void ipc_kill(struct proc *p);
+/* The host's proc_kill hook: ends a killed program's own call. */
+void ipc_proc_kill(struct proc *p);
+/* The server is given up: callers waiting for its next instance get an
+ * error. */
+void ipc_retire(struct server *s);
 /* The caller pid's innermost call, if it waits on server s: what a grant
  * copy or a reply refers to; *caller (if not NULL) is set to the caller. */
-struct call_frame *l4_frame_of(int pid, const struct server *s, struct proc **caller);
+struct call_frame *ipc_frame_of(int pid, const struct server *s, struct proc **caller);
+
+/* Whether a call may go to server s now: 0, or -ENOENT / -EDEADSRCDST. At
+ * boot a server may call another that has not registered yet (the file
+ * system mounting through the disk driver): server_unreachable waits for
+ * the boot servers, then decides (srv_life.c). */
+int server_unreachable(struct server *s);
+static inline int server_reachable(struct server *s)
+{
+	return s->bound && !s->retired ? 0 : server_unreachable(s);
+}
 
 /* srv_life.c: starting and losing servers. */
 struct proc *server_start(struct server *s, const char *name, const void *image, uint32_t size,
@@ -110,5 +133,9 @@ int32_t sys_srv_info(struct trapframe *tf);
 int32_t sys_srv_restart(struct trapframe *tf);
 int32_t sys_srv_kill(struct trapframe *tf);
 int32_t sys_srv_retire(struct trapframe *tf);
+
+/* srv_inject.c: SYS_INJECT's view of a server's code. */
+int micro_inject_target(int comp, uint32_t *text, uint32_t *size, uint32_t *lo, uint32_t *hi);
+uint8_t *micro_inject_byte(int comp, uint32_t va);
 
 #endif

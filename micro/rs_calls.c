@@ -63,7 +63,7 @@ int32_t sys_srv_kill(struct trapframe *tf)
 		return -ENOENT;
 	if (!s->proc)
 		return -ESRCH;
-	l4_kill(s->proc);
+	ipc_kill(s->proc);
 	return 0;
 }
 
@@ -76,14 +76,7 @@ int32_t sys_srv_retire(struct trapframe *tf)
 		return -EBUSY;
 	s->retired = 1;
 	/* Callers queued for the next instance will not get one. */
-	while (s->queue_head) {
-		struct proc *c = s->queue_head;
-		s->queue_head = ipc_of(c)->queue_next;
-		ipc_of(c)->state = IPC_NONE;
-		ipc_of(c)->result = -EDEADSRCDST;
-		sched_ready(c);
-	}
-	s->queue_tail = NULL;
+	ipc_retire(s);
 	return 0;
 }
 

@@ -35,7 +35,7 @@ static int32_t sys_recv(struct trapframe *tf)
 	struct proc *p = registered_server();
 	if (!p)
 		return -EPERM;
-	int32_t r = l4_recv(p, tf->ebx, NULL);
+	int32_t r = ipc_recv(p, tf->ebx, NULL);
 	if (r != RECV_BLOCKED)
 		return r;
 	sched_yield();
@@ -50,7 +50,7 @@ static int32_t sys_reply(struct trapframe *tf)
 		return -EPERM;
 	if (copy_from_user(p->pgdir, &rep, tf->ecx, sizeof(rep)) < 0)
 		return -EFAULT;
-	int32_t r = l4_reply(p, (int)tf->ebx, &rep, &woken);
+	int32_t r = ipc_reply(p, (int)tf->ebx, &rep, &woken);
 	if (woken)
 		sched_ready(woken);
 	return r;
@@ -69,8 +69,8 @@ static int32_t sys_reply_recv(struct trapframe *tf)
 	struct msg *kva = user_msg_kva(p->pgdir, tf->ecx, 1), rep;
 	if (!kva && copy_from_user(p->pgdir, &rep, tf->ecx, sizeof(rep)) < 0)
 		return -EFAULT;
-	l4_reply(p, (int)tf->ebx, kva ? kva : &rep, &woken);
-	int32_t r = l4_recv(p, tf->ecx, kva);
+	ipc_reply(p, (int)tf->ebx, kva ? kva : &rep, &woken);
+	int32_t r = ipc_recv(p, tf->ecx, kva);
 	if (r != RECV_BLOCKED) {
 		if (woken)
 			sched_ready(woken);
@@ -88,7 +88,7 @@ static int32_t sys_grant_copy(struct trapframe *tf)
 	struct proc *p = registered_server();
 	if (!p)
 		return -EPERM;
-	struct call_frame *f = l4_frame_of((int)tf->ebx, ipc_of(p)->srv, NULL);
+	struct call_frame *f = ipc_frame_of((int)tf->ebx, ipc_of(p)->srv, NULL);
 	if (!f)
 		return -ESRCH;
 	return grant_copy(&f->grant, tf->ecx, p->pgdir, tf->edx, tf->esi, tf->edi);

@@ -13,6 +13,8 @@
 #include "proc.h"
 #include "server_abi.h"
 
+struct ipc ipcs[NPROC];
+struct server servers[NSERVERS];
 uint32_t total_restarts;
 int servers_unregistered;
 
@@ -88,6 +90,15 @@ int32_t srv_register(struct proc *p, uint32_t umanifest)
 	return 0;
 }
 
+int server_unreachable(struct server *s)
+{
+	while (!s->bound && servers_unregistered)
+		sleep_on(servers);
+	if (!s->bound)
+		return -ENOENT;
+	return s->retired ? -EDEADSRCDST : 0; /* given up: its server is gone for good */
+}
+
 /* Frames a server needs to start from this image: its segments, its
  * stack, a kernel stack, the page directory and tables, and room for the
  * device memory and DMA buffers it maps later. */
@@ -108,7 +119,7 @@ static void micro_start(void)
 {
 	uint32_t biggest = 0;
 	int nservers = 0, err;
-	service_bind(SVC_RS, &transport_l4);
+	service_bind(SVC_RS, server_transport);
 	for (int i = 0; i < NSERVERS; i++)
 		servers[i].comp = i < svc_table_len ? i : -1;
 	for (int i = 0; i < nbootmods; i++) {
@@ -155,14 +166,14 @@ static void micro_irq(int comp, int line)
 	/* No live instance (it is restarting): the line stays masked until
 	 * the new one acknowledges it. */
 	if (p)
-		l4_notify(p, NOTE_IRQ, 1u << line);
+		ipc_notify(p, NOTE_IRQ, 1u << line);
 }
 
 static void micro_notify(int comp, uint32_t from)
 {
 	struct proc *p = servers[comp].proc;
 	if (p)
-		l4_notify(p, NOTE_FROM, from);
+		ipc_notify(p, NOTE_FROM, from);
 }
 
 static void micro_tick(struct trapframe *tf)
@@ -172,7 +183,7 @@ static void micro_tick(struct trapframe *tf)
 		struct server *s = &servers[i];
 		if (s->timer_at && (int32_t)(ticks - s->timer_at) >= 0 && s->proc) {
 			s->timer_at = 0;
-			l4_notify(s->proc, NOTE_EVENT, NOTIFY_TIMER);
+			ipc_notify(s->proc, NOTE_EVENT, NOTIFY_TIMER);
 		}
 	}
 }
@@ -205,14 +216,14 @@ static void micro_proc_exit(struct proc *p)
 		pci_quiesce(s->comp);
 		comp_grants[s->comp].dma_used = 0;
 	}
-	l4_server_died(p);
+	ipc_server_died(p);
 	sched_forget(p);
 	s->proc = NULL;
 	s->timer_at = 0;
 	if (!s->bound)
 		return;
 	if (s != rs && rs->proc && rs->proc->state != P_ZOMBIE) {
-		l4_notify(rs->proc, NOTE_DEATH, SVC_BIT(svc_table[s->comp].services[0]));
+		ipc_notify(rs->proc, NOTE_DEATH, SVC_BIT(svc_table[s->comp].services[0]));
 		return;
 	}
 	kprintf("micro: no reincarnation server; the kernel restarts %s itself\n", s->name);
@@ -254,4 +265,7 @@ const struct host server_host = {
 	.restarts = micro_restarts,
 	.holder = micro_holder,
 	.rights_changed = micro_rights_changed,
+	.proc_kill = ipc_proc_kill,
+	.inject_target = micro_inject_target,
+	.inject_byte = micro_inject_byte,
 };

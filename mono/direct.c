@@ -23,6 +23,32 @@ static void run_handler(struct mcomp *mc, void *arg)
 		services[a->svc].handle(a->m);
 }
 
+/* A deferred request: reply() fills the reply and wakes us. A program's
+ * own call (the outermost) may be ended by a kill meanwhile: the
+ * component's token then finds no frame (reply() says -ESRCH). A call
+ * nested in a ring-0 handler waits on: that handler must finish before
+ * its thread may die. Out of line, so the common path of every call,
+ * which answers at once, stays as short as it was. */
+static __attribute__((noinline)) void wait_deferred(struct proc *me, struct call_frame *f)
+{
+	int intr = !f->outer;
+	while (!f->done) {
+		me->intr = intr;
+		sleep_on(&f->done);
+		me->intr = 0;
+		/* The program's own call, from direct_syscall: the lock is
+		 * released and nothing else is held. */
+		if (intr && me->killed) {
+			me->call = f->outer;
+			proc_exit(me->killed);
+		}
+	}
+	/* A component that waited for this reply made progress by it. */
+	struct comp_ctx *cx = comp_ctx_of(me);
+	if (cx->comp)
+		cx->since = ticks;
+}
+
 /* Runs the request in the component serving f->svc and leaves the reply
  * in m. The call frame records what the caller lent, for the handler's
  * grant copies, and waits for a deferred reply. */
@@ -45,15 +71,12 @@ static int32_t run_in_component(struct call_frame *f, struct msg *m)
 	struct handle_args a = {f->svc, m};
 	enter_comp(mc, run_handler, &a);
 	unlock_comp(mc);
-	if (!f->done) {
-		while (!f->done) /* deferred: reply() fills m and wakes us */
-			sleep_on(&f->done);
-		/* A component that waited for this reply made progress by it. */
-		struct comp_ctx *cx = comp_ctx_of(me);
-		if (cx->comp)
-			cx->since = ticks;
-	}
+	if (!f->done)
+		wait_deferred(me, f);
 	me->call = f->outer;
+	/* An interface fault armed for this component corrupts its reply
+	 * here, outside the component (common/kern/inject.c). */
+	inject_iface(mc->comp, m);
 	return m->type;
 }
 
@@ -64,6 +87,12 @@ static int32_t direct_syscall(struct trapframe *tf)
 	int32_t r = service_admit((uint32_t)svc, me);
 	if (r)
 		return r;
+	/* Every service admitted here is a component's: this is the entry
+	 * only where every service is direct (mono, which has no servers),
+	 * and the kernel's own process service is granted to no program
+	 * (tools/gen-services.py refuses calls=proc in a program row). A
+	 * hybrid's entry, service_syscall, routes each service to its own
+	 * transport first. */
 	/* One page walk resolves the caller's message for the copy in and
 	 * the reply out; a message straddling two pages takes the slow way. */
 	struct msg m, *um = user_msg_kva(me->pgdir, tf->ecx, 1);
@@ -74,6 +103,8 @@ static int32_t direct_syscall(struct trapframe *tf)
 		return -EFAULT;
 	if (!msg_type_allowed(m.type, me->privs))
 		return -EPERM;
+	if (me->flags & PROC_F_SERVER) /* a hybrid's server: its armed interface fault */
+		inject_iface(me->comp, &m);
 	if (m.grant.len &&
 	    !user_range_mapped(me->pgdir, m.grant.addr, m.grant.len, m.grant.rights & GRANT_WRITE))
 		return -EFAULT;

@@ -190,4 +190,6 @@ const struct host kernel_host = {
 	.tick = mono_tick,
 	.kernel_fault = mono_kernel_fault,
 	.holder = mono_holder,
+	.inject_target = mono_inject_target,
+	.inject_byte = mono_inject_byte,
 };

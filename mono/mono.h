@@ -84,4 +84,8 @@ static inline void enter_comp(struct mcomp *mc, void (*fn)(struct mcomp *, void 
 	cx->since = ticks;
 }
 
+/* inject.c: SYS_INJECT's view of a ring-0 component's code. */
+int mono_inject_target(int comp, uint32_t *text, uint32_t *size, uint32_t *lo, uint32_t *hi);
+uint8_t *mono_inject_byte(int comp, uint32_t va);
+
 #endif

@@ -19,6 +19,7 @@
 #include "component.h"
 #include "klib.h"
 #include "net.h"
+#include "x86.h"
 
 /* QEMU's user networking (slirp): the guest is 10.0.2.15/24, the host is
  * reached through the gateway 10.0.2.2. The network-namespace tests give
@@ -140,7 +141,10 @@ static int configure(void)
 		.ip = OUR_IP,
 		.netmask = OUR_MASK,
 		.gateway = OUR_GW,
-		.seed = comp_uptime_ms() ^ m.w[0],
+		/* RFC 6528 wants a secret that differs between boots: the
+		 * uptime and the MAC are the same every boot in QEMU, the
+		 * TSC's low bits are not (under plain TCG or KVM). */
+		.seed = comp_uptime_ms() ^ m.w[0] ^ (uint32_t)rdtsc(),
 		.tx = tx,
 		.clock = clock,
 		.sock_event = sock_event,
@@ -348,6 +352,7 @@ static int do_info(struct msg *m)
 		in.dev_drop_out = e.w[6];
 		in.dev_irqs = e.w[7];
 		in.dev_present = e.w[8];
+		in.dev_bad_in = e.w[9];
 	}
 	uint32_t n = m->grant.len < sizeof(in) ? m->grant.len : sizeof(in);
 	return grant_write(m, 0, &in, n) < 0 ? -EFAULT : 0;

@@ -1,10 +1,11 @@
-# Bar chart of one benchmark group: mono and micro side by side.
+# Bar chart of one benchmark group: the kernels side by side.
 # tools/bench.py calls it as
 #   gnuplot -e "datafile='...'; outbase='...'; pngterm='pngcairo'; chart_title='...';
-#               ylab='...'; logy=1; nrows=4" tools/bench-bars.gp
-# datafile: a comment line, then one row per figure: label, mono median,
-# micro median ("?" where a kernel has no figure). Writes outbase.png and
-# outbase.svg.
+#               ylab='...'; logy=1; nrows=4; ncols=4; titles='mono micro ...';
+#               colors='#3b6fb6 ...'" tools/bench-bars.gp
+# datafile: a comment line, then one row per figure: its label, then one
+# median per kernel, in the order of titles ("?" where a kernel has no
+# figure). Writes outbase.png and outbase.svg.
 set datafile missing "?"
 set style data histogram
 set style histogram clustered gap 1
@@ -22,7 +23,7 @@ set bmargin 7
 do for [fmt in "png svg"] {
 	if (fmt eq "png") { set terminal pngterm size 900,520 } else { set terminal svg size 900,520 dynamic }
 	set output outbase.".".fmt
-	plot datafile using 2:xtic(1) title "mono" linecolor rgb "#3b6fb6", \
-	     "" using 3 title "micro" linecolor rgb "#d9822b"
+	plot for [i=1:ncols] datafile using i+1:xtic(1) title word(titles, i) \
+	     linecolor rgb word(colors, i)
 	set output
 }

@@ -1,5 +1,6 @@
-# micro/mono ratio of the medians, one bar per figure; the dashed line at
-# 1 is "no cost", the dotted one at 1.10 the macro workload's target.
+# micro/mono ratio of the medians, one bar per figure (or, with ylab, any
+# ratio to mono: the macro workload's, one bar per kernel); the dashed line
+# at 1 is "no cost", the dotted one at 1.10 the macro workload's target.
 #   gnuplot -e "datafile='...'; outbase='...'; pngterm='pngcairo'; chart_title='...'" tools/bench-ratio.gp
 # datafile: a comment line, then label, ratio. Writes outbase.png and .svg.
 set style fill solid 0.85 border -1
@@ -8,7 +9,8 @@ set key off
 set grid ytics
 set xtics rotate by -30 scale 0 font ",9" noenhanced
 set title chart_title noenhanced
-set ylabel "micro / mono (median)"
+if (!exists("ylab")) ylab = "micro / mono (median)"
+set ylabel ylab noenhanced
 set logscale y
 set ytics (0.125, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128)
 set format y "%g"

@@ -413,7 +413,7 @@ class Bench:
                 while t.is_alive():
                     t.join(0.2)
             for k in a.kernels:
-                if not self.stopping:
+                if not self.stopping and k in a.net_kernels:
                     self.session(k, mode, [b for b in boots if b[0] is not None])
             # The bulk transfers once more under plain TCG, one kernel at a
             # time: what the host's wall clock measures of them is the
@@ -422,13 +422,13 @@ class Bench:
                 self.notes.append("The TCP bulk transfers ran once more under plain TCG, one "
                                   "kernel at a time, for the host's wall-clock figures.")
                 for k in a.kernels:
-                    if not self.stopping:
+                    if not self.stopping and k in a.net_kernels:
                         self.session(k, "tcg", [("user", net_plan(a.quick, "user"))])
             return
         # Wall-time modes one at a time: two QEMUs would share the cores.
         for k in a.kernels:
             if not self.stopping:
-                self.session(k, mode, boots)
+                self.session(k, mode, [b for b in boots if b[0] is None or k in a.net_kernels])
 
     def write(self):
         out = self.a.out
@@ -495,7 +495,10 @@ def main():
     p.add_argument("--out", default="build/bench")
     p.add_argument("--disk", default="build/bench/disk.img",
                    help="ext2 image to copy for each boot (never written itself)")
-    p.add_argument("--kernels", nargs="+", default=["mono", "micro"])
+    p.add_argument("--kernels", nargs="+", default=list(report.KERNELS),
+                   help="build/KERNEL/os.iso for each (micro-mach: make KERNEL=micro IPC=mach)")
+    p.add_argument("--net-kernels", nargs="+", default=list(report.NET_KERNELS),
+                   help="the kernels the network's boots run on (one at a time)")
     p.add_argument("--only", nargs="+", metavar="PROGRAM",
                    help="run only these benchmark programs (bench_null bench_net ...)")
     p.add_argument("--no-tcg-net", dest="tcg_net", action="store_false",

@@ -89,6 +89,12 @@ def parse_conf(path, svcs):
             die("%s: %s listed twice" % (where, line[1]))
         if line[0] == "component" and not row.get("services"):
             die("%s: a component needs services=" % where)
+        # The kernel's process service trusts its caller to say on whose
+        # behalf it stops a program (the console: whoever named it with
+        # CON_FG). A program holding it could stop anything: refused here,
+        # so no program row can ever reach it (mono/direct.c relies on it).
+        if line[0] == "program" and svcs.get("proc") in row.get("calls", []):
+            die("%s: calls=proc is for the console, never a program" % where)
         table[line[1]] = row
     return comps, progs
 

@@ -361,13 +361,26 @@ class Runner:
         to type meanwhile, once the guest printed ready."""
         q = self.qemu
         q.take()
-        q.send(command + "\n")
+        # A command ending in ^C: type the line (if any), wait for ready=
+        # (or a second), then send Ctrl-C (byte 0x03) to stop what it runs.
+        intr = command.endswith("^C")
+        if intr:
+            command = command[:-2]
+        if command or not intr:
+            q.send(command + "\n")
         if stall:
             time.sleep(stall)
         end = self.until(timeout)
         self.waited = end - time.monotonic()
         peer = None
         self.host_result = None
+        if intr:
+            ready_re = re.compile(ready or r"\A(?!x)x", re.MULTILINE)
+            soon = time.monotonic() + (30 if ready else 1)
+            while (not ready_re.search(clean(q.buf)) and time.monotonic() < min(end, soon)
+                   and not q.eof):
+                q.pump(min(end, soon, time.monotonic() + 0.2))
+            q.send("\x03")
         if host or typed is not None:
             ready_re = re.compile(ready, re.MULTILINE) if ready else None
             while (ready_re and not ready_re.search(clean(q.buf)) and
@@ -556,6 +569,8 @@ def strip_echo(out, command):
     """Drop the guest's echo of the typed line. Anything printed before the
     echo (a late message of the previous command) goes with it: it is in the
     log, but belongs to no test."""
+    if not command:
+        return out  # only ^C was sent: nothing was typed to echo
     i = out.find(command + "\n")
     if 0 <= i < 4096:
         return out[i + len(command) + 1:]

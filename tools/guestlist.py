@@ -1,7 +1,9 @@
 """The guest test lists of tests/guest/: parsing and the when= conditions.
 
 One test a line: name<TAB>command<TAB>regex[<TAB>option...] ('#' starts a
-comment; runs of tabs count as one). Options:
+comment; runs of tabs count as one). A command ending in ^C is typed, and
+then Ctrl-C (byte 0x03) follows, after ready= or a second; ^C alone sends
+only Ctrl-C. Options:
 
   exit=N       QEMU must exit with status N (a panic is 3) instead of a prompt
   when=COND    run only if the placement says so: NAME:kernel, NAME:server,
@@ -9,7 +11,9 @@ comment; runs of tabs count as one). Options:
                one emulator: qemu (the test needs a QEMU-only device or
                option) or bochs
   stall=S      read nothing of the guest for S seconds after typing
-  ready=REGEX  with host=: start the host command once the guest printed this
+  ready=REGEX  with host=: start the host command once the guest printed this;
+               with a command ending in ^C: send Ctrl-C once it printed this;
+               with type=: type once it printed this
   type=TEXT    while the guest command runs, type TEXT and a newline (once
                the guest printed ready=, if given): typed-ahead input
   host=CMD     while the guest command runs, run CMD on the host (sh -c, from

@@ -22,7 +22,9 @@ for k in "$@"; do
 	cp "$disk" "$tmp/disk.img" || exit 1
 	http=$(free_port)
 	echo=$(free_port)
-	printf 'net\npoweroff\n' | timeout 120 make --no-print-directory run KERNEL="$k" \
+	# NET=1 is config.mk's default; said here because run-tests.sh's own
+	# NET=0 (skip the network lists) is in the environment make reads.
+	printf 'net\npoweroff\n' | timeout 120 make --no-print-directory run KERNEL="$k" NET=1 \
 		DISK="$tmp/disk.img" HTTP_PORT="$http" ECHO_PORT="$echo" >"$tmp/out" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && grep -q 'eth0: 10\.0\.2\.15 netmask' "$tmp/out" &&

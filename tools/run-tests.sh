@@ -2,8 +2,10 @@
 # Run every test suite `make test` wants, after the build, and add them up:
 #   1. tools/run-host-tests.sh          (host unit tests)
 #   2. tools/guest-test.py              for each kernel, in QEMU, and
-#      tools/check-disk.py on its disk; tools/make-run-check.sh (make run
-#      itself); the network tests; then the bad disks
+#      tools/check-disk.py on its disk; kill.txt (kill, ^C, the leak
+#      check) in a boot of its own; the malicious driver (evil.txt);
+#      tools/make-run-check.sh (make run itself); the network tests; then
+#      the bad disks
 #   3. tools/powerloss.py               power cuts, each kernel
 #   4. tools/tcb.py --check, tools/comp-bytes.py   what runs in ring 0
 #   5. make bench QUICK=1               and its check
@@ -16,6 +18,8 @@
 #
 # Environment:
 #   KERNELS="mono micro hybrid"   kernels to test (build/<kernel>/os.iso)
+#   VARIANTS="micro-mach"  kernels built with another transport (IPC=mach):
+#                          the guest suite and its disk check only
 #   BOCHS=0                skip the Bochs runs (they are on by default)
 #   HOST=0                 skip the host unit tests
 #   BENCH=0                skip the quick benchmark run and its check
@@ -36,6 +40,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 
 KERNELS=${KERNELS:-mono micro hybrid}
+VARIANTS=${VARIANTS-micro-mach}
 BOCHS=${BOCHS:-1}
 MEASURE=${MEASURE-bench_null bench_ipc}
 GUEST_TEST_ARGS=${GUEST_TEST_ARGS:-}
@@ -122,10 +127,11 @@ fixtures() {
 # The tests of a kernel: the shared list, then what a fault does (its lines
 # say for which placement they hold, and the runner reads the kernel's), then
 # the file tests when a disk is attached.
-for k in $KERNELS; do
+for k in $KERNELS $VARIANTS; do
 	qemu_disk=
 	list=$tmp/tests-$k.txt
 	cat tests/guest/tests.txt tests/guest/faults.txt >"$list"
+	case $k in *-mach) cat tests/guest/mach.txt >>"$list" ;; esac
 	if fresh_disk; then
 		fixtures "$tmp/disk.img"
 		qemu_disk="-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk"
@@ -146,6 +152,51 @@ for k in $KERNELS; do
 	# checks that a run with no crash ends "clean".)
 	if [ -n "$qemu_disk" ] && [ -f tools/check-disk.py ]; then
 		run "disk $k" python3 tools/check-disk.py "$tmp/disk.img" --state "not clean"
+	fi
+done
+
+# Stopping programs (kill, ^C) and the leak check (tests/guest/kill.txt):
+# a boot of its own, as it restarts every server that other lists count.
+for k in $KERNELS; do
+	qemu_disk=
+	if fresh_disk; then
+		qemu_disk="-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk"
+	fi
+	run "kill $k" python3 tools/guest-test.py --kernel "$k" --iso "build/$k/os.iso" \
+		--placement "build/$k/placement.txt" --tests tests/guest/kill.txt \
+		--qemu-args "$qemu_disk" --log "build/$k/kill.log"
+done
+
+# The fault injector (tests/guest/inject.txt): a boot of its own per kernel
+# on a fresh disk; then the plans its -n printed must be the same on every
+# kernel and the same as the planner's built on the host.
+if [ -f tests/guest/inject.txt ]; then
+	inject_logs=
+	for k in $KERNELS; do
+		qemu_disk=
+		if fresh_disk; then
+			qemu_disk="-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk"
+		fi
+		run "inject $k" python3 tools/guest-test.py --kernel "$k" --iso "build/$k/os.iso" \
+			--placement "build/$k/placement.txt" --tests tests/guest/inject.txt \
+			--qemu-args "$qemu_disk" --log "build/$k/inject.log"
+		inject_logs="$inject_logs build/$k/inject.log"
+	done
+	# $inject_logs is a list of paths: split on purpose.
+	# shellcheck disable=SC2086
+	run "inject plans" sh -c 'make --no-print-directory build/host/inject_plan >/dev/null &&
+		python3 tools/inject-check.py --planner build/host/inject_plan "$@"' sh $inject_logs
+fi
+
+# The malicious-driver demo, on a fresh disk of its own: in ring 0 it reads
+# a secret from the raw disk, as a server every attempt is refused
+# (tests/guest/evil.txt).
+for k in $KERNELS; do
+	if [ -f tests/guest/evil.txt ] && fresh_disk; then
+		run "evil $k" python3 tools/guest-test.py --kernel "$k" --iso "build/$k/os.iso" \
+			--placement "build/$k/placement.txt" --tests tests/guest/evil.txt \
+			--qemu-args "-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk" \
+			--log "build/$k/evil.log"
 	fi
 done
 

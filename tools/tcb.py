@@ -135,10 +135,11 @@ def main():
                    for c in counts for f in c})
     folded = [{("build/<kernel>" if f.startswith("build") else f): n for f, n in c.items()}
               for c in counts]
-    print("%-28s" % "ring-0 code by folder" + "".join("%9s" % n for n in names))
+    w = max([9] + [len(n) + 2 for n in names])
+    print("%-28s" % "ring-0 code by folder" + "".join("%*s" % (w, n) for n in names))
     for f in rows:
-        print("%-28s" % f + "".join("%9s" % c.get(f, "-") for c in folded))
-    print("%-28s" % "total" + "".join("%9d" % sum(c.values()) for c in counts))
+        print("%-28s" % f + "".join("%*s" % (w, c.get(f, "-")) for c in folded))
+    print("%-28s" % "total" + "".join("%*d" % (w, sum(c.values())) for c in counts))
     print("ring0 lines: " + " ".join("%s=%d" % (n, sum(c.values())) for n, c in zip(names, counts)))
 
 

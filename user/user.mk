@@ -50,7 +50,10 @@ USER_CRT0 := $(USER_OBJ)/libc/crt0.o
 USER_LIBC := $(USER_OBJ)/libc.a
 
 # Programs: one source file each. Tests are installed beside the others.
-USER_BIN_SRCS := $(sort $(wildcard user/bin/*.c))
+# Alone, every program but the fault injector: its table is made from the
+# components' objects (user/inject/inject.mk, the top-level Makefile's).
+USER_BIN_SRCS := $(filter-out $(if $(USER_STANDALONE),user/bin/inject.c),\
+	$(sort $(wildcard user/bin/*.c)))
 USER_TEST_SRCS := $(sort $(wildcard user/tests/*.c))
 USER_BIN_PROGS := $(patsubst user/bin/%.c,$(USER_BUILD)/bin/%,$(USER_BIN_SRCS))
 USER_TEST_PROGS := $(patsubst user/tests/%.c,$(USER_BUILD)/bin/%,$(USER_TEST_SRCS))

@@ -12,7 +12,7 @@ struct idt_gate {
 
 static struct idt_gate idt[256];
 extern const uint32_t vector_table[48];
-extern void vector128(void);
+extern void vector128(void), vector128_kill(void);
 
 static void set_gate(int n, uint32_t handler, int dpl)
 {
@@ -24,6 +24,13 @@ static void set_gate(int n, uint32_t handler, int dpl)
 		.type_attr = (uint8_t)(0x8E | (dpl << 5)),
 		.off_hi = handler >> 16,
 	};
+}
+
+/* The CPU reads a gate at each interrupt: the new one is in force for
+ * the next int 0x80 (one CPU, interrupts off while we write it). */
+void idt_syscall_kill_check(int on)
+{
+	set_gate(T_SYSCALL, (uint32_t)(on ? vector128_kill : vector128), 3);
 }
 
 void idt_init(void)

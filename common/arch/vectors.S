@@ -92,6 +92,29 @@ vector128:
 2:	movl $-38, %eax  /* -ENOSYS */
 	jmp 1b
 
+/* The same, while some process is marked killed (proc.c puts this gate in
+ * the IDT then, and vector128 back after): the way back to ring 3 passes
+ * syscall_return_killed, which ends the caller if it is the one. So the
+ * null system call pays nothing for kill when nobody is being killed. */
+.globl vector128_kill
+.type vector128_kill, @function
+vector128_kill:
+	pushl $0
+	pushl $0x80
+	pushal
+	cmpl $SYSCALL_SLOTS, %eax
+	jae 2f
+	pushl %esp
+	call *syscall_table(, %eax, 4)
+	addl $4, %esp
+1:	movl %eax, 28(%esp)
+	call syscall_return_killed
+	popal
+	addl $8, %esp
+	iret
+2:	movl $-38, %eax  /* -ENOSYS */
+	jmp 1b
+
 .section .rodata
 .globl vector_table
 vector_table:

@@ -8,10 +8,13 @@
  * component holding its lock).
  *
  * Input is bytes, not ASCII: tabs and UTF-8 sequences pass through, and
- * backspace removes a whole UTF-8 character. Other control bytes are
- * dropped. A line longer than CHARDEV_LINE_MAX is not cut into a command
- * that silently does something else: it is discarded, with a message,
- * when its newline comes. */
+ * backspace removes a whole UTF-8 character. Ctrl-C (0x03) discards the
+ * line being typed and stops what the client that said CON_FG started,
+ * through the kernel's process service (docs/02, "Ctrl-C"); with nothing
+ * to stop, it hands the reader an empty line, so a shell prompts again.
+ * Other control bytes are dropped. A line longer than CHARDEV_LINE_MAX is
+ * not cut into a command that silently does something else: it is
+ * discarded, with a message, when its newline comes. */
 #include "chardev.h"
 #include "klib.h"
 
@@ -28,9 +31,14 @@ static int overlong;              /* the line being typed did not fit */
 struct reader {
 	reply_token t;
 	uint32_t len;
+	uint32_t pid; /* the caller, to forget a reader that was killed */
 };
 static struct reader readers[MAXREADERS];
 static int nreaders;
+
+/* The client whose descendants are in the foreground (CON_FG): Ctrl-C
+ * stops them (0: none). */
+static uint32_t fg_owner;
 
 static void out(const char *s, uint32_t n)
 {
@@ -61,8 +69,20 @@ static int take_line(struct msg *m, reply_token t, uint32_t want)
 	return r < 0 ? r : (int)n;
 }
 
+/* A reader that died waiting (killed) would swallow the next line. */
+static void forget_dead_readers(void)
+{
+	int n = 0;
+	for (int i = 0; i < nreaders; i++)
+		if (comp_pid_alive(readers[i].pid))
+			readers[n++] = readers[i];
+	nreaders = n;
+}
+
 void chardev_input_done(void)
 {
+	if (nreaders && lines)
+		forget_dead_readers();
 	while (nreaders && lines) {
 		struct reader rd = readers[0];
 		memmove(readers, readers + 1, (size_t)--nreaders * sizeof(readers[0]));
@@ -84,8 +104,38 @@ static void rubout(void)
 	out("\b \b", 3);
 }
 
+/* Ctrl-C: the line being typed goes, as on any terminal; then the
+ * foreground program is stopped, or the reader gets an empty line. */
+static void interrupt(void)
+{
+	in_head = line_start;
+	overlong = 0;
+	out("^C\n", 3);
+	if (fg_owner) {
+		struct msg m = {.type = PROC_INTR};
+		m.w[0] = fg_owner;
+		/* How many were stopped: their parent reports it and prompts
+		 * again. None (the shell is between programs), or the client
+		 * is gone (an error: forget it): the reader gets its line. */
+		int r = call(SVC_PROC, &m);
+		if (r > 0)
+			return;
+		if (r < 0)
+			fg_owner = 0;
+	}
+	if (in_head - in_tail < INBUF - 1) {
+		inbuf[in_head++ % INBUF] = '\n';
+		line_start = in_head;
+		lines++;
+	}
+}
+
 void chardev_input(int c)
 {
+	if (c == 3) {
+		interrupt();
+		return;
+	}
 	if (c == '\r')
 		c = '\n';
 	if (c == '\b' || c == 0x7F) {
@@ -152,11 +202,24 @@ void chardev_handle(struct msg *m)
 			m->type = 0;
 		} else if (lines && !nreaders) {
 			m->type = take_line(m, 0, m->grant.len);
-		} else if (nreaders == MAXREADERS) {
-			m->type = -EAGAIN;
 		} else {
-			readers[nreaders++] = (struct reader){defer(m), m->grant.len};
+			if (nreaders == MAXREADERS)
+				forget_dead_readers();
+			if (nreaders == MAXREADERS)
+				m->type = -EAGAIN;
+			else
+				readers[nreaders++] =
+					(struct reader){defer(m), m->grant.len, m->sender};
 		}
+		break;
+	case CON_FG:
+		/* Only the client that set it may clear it: a program that
+		 * says 0 cannot take ^C away from its shell. */
+		if (m->w[0])
+			fg_owner = m->sender;
+		else if (fg_owner == m->sender)
+			fg_owner = 0;
+		m->type = 0;
 		break;
 	default:
 		m->type = -ENOSYS;

@@ -77,6 +77,9 @@ extern struct tss tss;
 
 void gdt_init(void);
 void idt_init(void);
+/* Puts the system-call gate that looks for a killed caller on its way
+ * back to ring 3 (on), or the plain one (vectors.S). */
+void idt_syscall_kill_check(int on);
 void pic_init(void);
 void pic_mask(int irq);
 void pic_unmask(int irq);

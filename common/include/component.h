@@ -167,7 +167,7 @@ void *mmio_map(uint32_t pa, uint32_t len);
 
 /* Physically contiguous memory for DMA, zeroed; *pa is its physical
  * address. At most the table's DMA budget in all. With no IOMMU a
- * DMA-capable device can reach all memory in any placement (docs/02).
+ * DMA-capable device can reach all memory in any placement (docs/02b).
  * NULL if none is left or the budget is spent. */
 void *dma_alloc(uint32_t len, uint32_t *pa);
 

@@ -50,4 +50,9 @@ int elf_within(const struct elf_image *ei, uint32_t lo, uint32_t hi);
  * symbol fits. Never reads outside the image. */
 const char *elf_symbol(const void *image, size_t size, uint32_t addr, uint32_t *offset);
 
+/* The value of the symbol called name in .symtab (absolute symbols too,
+ * such as the --defsym bounds of a server's component): 0, or -1 if there
+ * is none. Never reads outside the image. */
+int elf_symbol_value(const void *image, size_t size, const char *name, uint32_t *value);
+
 #endif

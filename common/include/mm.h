@@ -117,5 +117,7 @@ static inline int user_range_ok(uint32_t uaddr, uint32_t len)
  * besides is static. NULL if no run of frames is free. */
 void *kpages_alloc(uint32_t bytes);
 void kpages_free(void *p, uint32_t bytes);
+/* Bytes (whole pages) and buffers kpages_alloc has out now. */
+void kpages_usage(uint32_t *bytes, uint32_t *blocks);
 
 #endif

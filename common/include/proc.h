@@ -42,10 +42,13 @@ struct proc {
 	const void *wchan;     /* what a sleeping thread waits for */
 	uint32_t wake_tick;    /* a timed sleep ends here (0: none) */
 	int exit_status;
-	/* Marked to die: it exits where it next resumes (after a sleep in
-	 * the kernel) or at its next timer tick in ring 3. A field of the
-	 * slot, so a new process given the slot starts unmarked. */
+	/* Marked to die, with the status it will report (0: not marked):
+	 * it exits where it next leaves the kernel (a system call's return,
+	 * or its next timer tick in ring 3), or where a sleep that a kill
+	 * may end (intr) resumes. A field of the slot, so a new process
+	 * given the slot starts unmarked. */
 	int killed;
+	int intr; /* in a sleep a kill may end: sleep(), wait(), an outermost service call */
 	uint32_t ticks;        /* time slices used */
 	uint32_t caps;         /* services it may call: SVC_BIT() mask */
 	uint32_t privs;        /* PRIV_* beyond its services */
@@ -73,21 +76,33 @@ static inline int proc_calling(const struct proc *p)
 
 /* The checks of every SYS_CALL, the system-call layer's policy in every
  * kernel: a process may call only the services it holds a capability for
- * (user programs: the public ones; servers: their table row's). Only a
- * thread that can itself be serving something (a server) can close a
- * cycle, so ordinary programs skip that walk. 0 or -errno. */
+ * (user programs: the public ones; servers: their table row's, and a
+ * server's refusal is logged). Only a thread that can itself be serving
+ * something (a server) can close a cycle, so ordinary programs skip that
+ * walk. 0 or -errno. */
 static inline int32_t service_admit(uint32_t svc, const struct proc *p)
 {
 	if (svc - 1 >= SVC_MAX - 1)
 		return -EINVAL;
 	int have = services[svc].transport != NULL;
-	if (!(p->caps & SVC_BIT(svc)) || !have)
+	if (!(p->caps & SVC_BIT(svc)) || !have) {
+		/* A server's refusal is logged, as a ring-0 component's is
+		 * (service_call_from); an ordinary program's is not. */
+		if (have && (p->flags & PROC_F_SERVER) && p->comp >= 0)
+			rights_refused(p->comp, "calls to service %u", svc);
 		return have ? -EPERM : -ENOENT;
+	}
 	if ((p->flags & PROC_F_SERVER) && service_would_cycle((int)svc))
 		return -EDEADLK;
 	return 0;
 }
 
+	/* Every service admitted here is a component's: this is the entry
+	 * only where every service is direct (mono, which has no servers),
+	 * and the kernel's own process service is granted to no program
+	 * (tools/gen-services.py refuses calls=proc in a program row). A
+	 * hybrid's entry, service_syscall, routes each service to its own
+	 * transport first. */
 extern struct proc procs[NPROC];
 extern struct proc *current;
 extern struct proc *initproc; /* inherits orphans; its exit is fatal */
@@ -120,8 +135,25 @@ __attribute__((noreturn)) void proc_exit(int status);
 static inline void proc_exit_if_killed(void)
 {
 	if (current->killed)
-		proc_exit(WAIT_KILLED | T_IRQ0);
+		proc_exit(current->killed);
 }
+/* Marks p to die with status (a no-op if it is marked already). While
+ * some process is marked, every system call that enters the kernel looks
+ * at its caller on the way out (vector128_kill in vectors.S); one that
+ * was already blocked came in through the plain gate, so each sleep a
+ * kill may end (intr) checks for itself where it resumes. */
+void proc_mark_killed(struct proc *p, int status);
+/* Stopping a program (SYS_KILL, Ctrl-C): marks p and wakes it from a
+ * sleep that a kill may end; the hosts wake it from a service call. */
+void proc_kill(struct proc *p, int status);
+/* Whether p may be stopped at all (a user program, not init, not a server
+ * or kernel thread) and is a proper descendant of the process pid. */
+int proc_may_kill(const struct proc *p, int pid);
+/* PROC_INTR: stops every process proc_may_kill lets owner stop (its
+ * descendants): how many, or -ESRCH if owner is gone. */
+int proc_interrupt(int owner);
+/* vector128_kill's call on the way back to ring 3 (vectors.S). */
+void syscall_return_killed(void);
 /* Reaps a zombie child; pid -1 for any. Blocks. */
 int proc_wait(int pid, int *status);
 /* Frees a zombie's memory (not its slot, which the parent reaps). */

@@ -90,7 +90,8 @@ struct call_frame {
 
 /* The transport of a service: how a call reaches it and its reply comes
  * back. direct (mono/) runs the handler on the caller's stack; l4 (micro/)
- * is rendezvous IPC to a server. The server-side operations are NULL for
+ * is rendezvous IPC to a server, mach (micro/, IPC=mach) queued, copying
+ * messages to ports. The server-side operations are NULL for
  * direct. */
 struct transport {
 	const char *name;
@@ -134,9 +135,24 @@ struct host {
 	struct proc *(*holder)(int svc);
 	/* A component's rights grew at run time (a PCI device was found). */
 	void (*rights_changed)(int comp);
+	/* Program p has just been marked killed (proc_kill): end a service
+	 * call of this host's that it is blocked in, if it can end at once. */
+	void (*proc_kill)(struct proc *p);
+	/* SYS_INJECT (common/kern/inject.c): 0 if comp is running, with the
+	 * linked address and size of its text and the range [lo, hi) that a
+	 * wild store may hit; -ESRCH if it is not running now. */
+	int (*inject_target)(int comp, uint32_t *text, uint32_t *size, uint32_t *lo,
+			     uint32_t *hi);
+	/* The kernel's address of the byte at linked address va of comp's
+	 * text, to write the fault there; NULL if it is not mapped. */
+	uint8_t *(*inject_byte)(int comp, uint32_t va);
 };
 
-extern const struct transport transport_direct, transport_l4;
+extern const struct transport transport_direct, transport_l4, transport_mach;
+/* The services the kernel answers itself in every placement (SVC_PROC,
+ * common/kern/procsvc.c): a call runs at once, on the caller's stack. */
+extern const struct transport transport_kernel;
+void procsvc_init(void);
 extern const struct host kernel_host, server_host;
 
 /* The service table at run time. */
@@ -178,6 +194,7 @@ void hosts_tick(struct trapframe *tf);
 void hosts_kernel_fault(struct trapframe *tf);
 void hosts_user_fault(struct proc *p, struct trapframe *tf);
 void hosts_proc_exit(struct proc *p);
+void hosts_proc_kill(struct proc *p);
 uint32_t hosts_restarts(void);
 /* The component index serving svc, or -1. */
 static inline int service_comp(int svc)
@@ -208,11 +225,27 @@ static inline int grant_copy(const struct grant_rec *g, uint32_t off, pde_t *loc
 		return space_copy(g->space, g->addr + off, local_space, local, len);
 	return space_copy(local_space, local, g->space, g->addr + off, len);
 }
+/* Fault injection (common/kern/inject.c): an INJ_IFACE fault armed for
+ * component comp corrupts the next message it sends or replies. The
+ * transports call this on each such message; one load when none is armed. */
+struct iface_fault {
+	uint32_t armed, word, mask;
+};
+extern struct iface_fault iface_faults[MAX_COMPS];
+void inject_iface_fire(int comp, struct msg *m);
+static inline void inject_iface(int comp, struct msg *m)
+{
+	if (comp >= 0 && comp < MAX_COMPS && iface_faults[comp].armed)
+		inject_iface_fire(comp, m);
+}
 /* The rights checks both hosts use. */
 int rights_port_range(int comp, int i, struct comp_ports *out); /* i-th granted range */
 int rights_irq(int comp, int line);
 int rights_mmio(int comp, uint32_t pa, uint32_t len);
 int rights_dma_take(int comp, uint32_t bytes);
+/* Logs a request a component made at run time that its row does not grant:
+ * "rights: NAME asks for <fmt>, which its row of the table does not grant". */
+void rights_refused(int comp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Logs what a manifest asks for beyond the table; returns how many. */
 int rights_compare(int comp, const struct component *m);
 /* pci_find for component comp: grants and enables the device. */

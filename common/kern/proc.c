@@ -208,7 +208,12 @@ struct proc *proc_create_user(const char *name, const void *image, uint32_t size
 	prime_stack(p, trapret, 0, 0);
 	return p;
 fail:
+	/* Everything alloc_proc and the loading took, its kernel stack too
+	 * (found by the leak check, user/tests/t_leak.c: every spawn of an
+	 * image that parsed but did not load lost two frames). */
 	proc_release(p);
+	pmm_free_contig(V2P(p->kstack), KSTACK_SIZE / PAGE_SIZE);
+	p->kstack = NULL;
 	p->state = P_UNUSED;
 	return NULL;
 }
@@ -239,11 +244,78 @@ void proc_release(struct proc *p)
 	p->pgdir = NULL;
 }
 
+/* Processes marked killed that have not exited yet. While there are any,
+ * the system-call gate is vector128_kill, which looks at each caller on
+ * its way out; otherwise the plain one, which costs nothing. */
+static int kill_pending;
+
+void proc_mark_killed(struct proc *p, int status)
+{
+	if (p->killed)
+		return;
+	p->killed = status;
+	if (kill_pending++ == 0)
+		idt_syscall_kill_check(1);
+}
+
+/* Called by vector128_kill on the way back to ring 3. */
+void syscall_return_killed(void)
+{
+	proc_exit_if_killed();
+}
+
+void proc_kill(struct proc *p, int status)
+{
+	if (p->state == P_UNUSED || p->state == P_ZOMBIE || p->killed)
+		return;
+	proc_mark_killed(p, status);
+	hosts_proc_kill(p);
+	if (p->state == P_SLEEPING && p->intr)
+		sched_ready(p);
+}
+
+int proc_may_kill(const struct proc *p, int pid)
+{
+	if (p == initproc || (p->flags & (PROC_F_SERVER | PROC_F_KERNEL | PROC_F_COMPONENT)) ||
+	    !p->pgdir || p->pgdir == vm_kernel_pgdir())
+		return 0;
+	/* Up the parent chain: orphans belong to init, so the walk ends
+	 * there or at pid 0, within NPROC steps. */
+	for (int hops = 0; p && hops < NPROC; hops++) {
+		if (p->ppid == pid)
+			return 1;
+		if (p->ppid <= 0 || p->ppid == p->pid)
+			return 0;
+		p = proc_by_pid(p->ppid);
+	}
+	return 0;
+}
+
+int proc_interrupt(int owner)
+{
+	struct proc *o = owner > 0 ? proc_by_pid(owner) : NULL;
+	if (!o || o->state == P_ZOMBIE)
+		return -ESRCH;
+	/* Everything it started, as a terminal's interrupt reaches its whole
+	 * foreground process group. Nothing here sleeps, so the tree cannot
+	 * change while it is walked; each is marked first, then woken. */
+	int n = 0;
+	for (struct proc *p = procs; p < procs + NPROC; p++)
+		if (p->state != P_UNUSED && p->state != P_ZOMBIE && p->state != P_EMBRYO &&
+		    !p->killed && proc_may_kill(p, owner)) {
+			proc_kill(p, WAIT_STOPPED);
+			n++;
+		}
+	return n;
+}
+
 void proc_exit(int status)
 {
 	struct proc *p = current;
 	if (p == initproc)
 		panic("init exited with status %#x", status);
+	if (p->killed && --kill_pending == 0)
+		idt_syscall_kill_check(0);
 	hosts_proc_exit(p);
 	proc_release(p);
 	p->exit_status = status;
@@ -280,7 +352,11 @@ int proc_wait(int pid, int *status)
 		}
 		if (!have)
 			return -ECHILD;
+		if (current->killed)
+			return -EINTR; /* sys_wait then ends it */
+		current->intr = 1;
 		sleep_on(current);
+		current->intr = 0;
 	}
 }
 

@@ -5,6 +5,8 @@
  * where it asks for more. Both hosts check here, so a ring-0 component and a
  * server are held to the same table (in ring 0 the check is honest but
  * cannot be enforced: any instruction may touch anything). */
+#include <stdarg.h>
+
 #include "abi/errno.h"
 #include "initrd.h"
 #include "kernel.h"
@@ -51,6 +53,19 @@ int rights_irq(int comp, int line)
 	return 0;
 }
 
+/* A request at run time beyond the table: refused, and said in the log
+ * (a component is trusted code, so this is a bug or an attack, and rare;
+ * ordinary programs' refusals are not logged, or a fuzzer would flood it). */
+void rights_refused(int comp, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kprintf("rights: %s asks for ", svc_table[comp].name);
+	kvprintf(fmt, ap);
+	kprintf(", which its row of the table does not grant: refused\n");
+	va_end(ap);
+}
+
 int rights_mmio(int comp, uint32_t pa, uint32_t len)
 {
 	const struct comp_grant *g = &comp_grants[comp];
@@ -60,14 +75,18 @@ int rights_mmio(int comp, uint32_t pa, uint32_t len)
 	for (int i = 0; i < g->npci_mmio; i++)
 		if (within(pa, len, g->pci_mmio[i].base, g->pci_mmio[i].len))
 			return 1;
+	rights_refused(comp, "device memory %#x+%#x", pa, len);
 	return 0;
 }
 
 int rights_dma_take(int comp, uint32_t bytes)
 {
 	struct comp_grant *g = &comp_grants[comp];
-	if (bytes > g->r.dma_bytes || g->dma_used > g->r.dma_bytes - bytes)
+	if (bytes > g->r.dma_bytes || g->dma_used > g->r.dma_bytes - bytes) {
+		rights_refused(comp, "%u bytes of DMA memory (%u left)", bytes,
+			       g->r.dma_bytes - g->dma_used);
 		return -EPERM;
+	}
 	g->dma_used += bytes;
 	return 0;
 }
@@ -139,8 +158,10 @@ int pci_find_for(int comp, uint16_t vendor, uint16_t device, struct pci_dev *out
 	int named = 0;
 	for (int k = 0; k < COMP_MAX_PCI; k++)
 		named |= g->r.pci[k].vendor == vendor && g->r.pci[k].device == device;
-	if (!vendor || !named)
+	if (!vendor || !named) {
+		rights_refused(comp, "PCI device %04x:%04x", vendor, device);
 		return -EPERM;
+	}
 	for (int i = 0; i < g->ndevs; i++) {
 		if (g->devs[i].vendor == vendor && g->devs[i].device == device) {
 			/* A restarted driver finds it again: decoding back on. */

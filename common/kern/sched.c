@@ -137,6 +137,11 @@ void sched_yield(void)
 
 void sleep_on(const void *chan)
 {
+	/* A kill that came before an interruptible sleep ends it as one that
+	 * comes during it: proc_kill wakes only a thread already asleep, and
+	 * every interruptible caller looks at killed when this returns. */
+	if (current->intr && current->killed)
+		return;
 	current->wchan = chan;
 	current->state = P_SLEEPING;
 	sched_yield();

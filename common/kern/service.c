@@ -42,6 +42,7 @@ void service_init(void)
 				irq_owner[line] = c + 1;
 		}
 	}
+	procsvc_init();
 }
 
 void service_bind(int svc, const struct transport *t)
@@ -74,6 +75,11 @@ int32_t (*service_syscall_entry(void))(struct trapframe *tf)
 	const struct transport *one = NULL;
 	for (int s = 1; s < SVC_MAX; s++) {
 		const struct transport *t = services[s].transport;
+		/* The kernel's own service does not count: where a server may
+		 * call it, l4_syscall hands the call over, and no program may
+		 * (mono/direct.c says why). */
+		if (t == &transport_kernel)
+			continue;
 		if (t && one && t != one)
 			return service_syscall;
 		one = t ? t : one;
@@ -85,13 +91,16 @@ int32_t service_call_from(int comp, int svc, struct msg *m)
 {
 	if (svc <= 0 || svc >= SVC_MAX)
 		return -EINVAL;
-	if (!(comp_grants[comp].r.calls & SVC_BIT(svc)))
+	if (!(comp_grants[comp].r.calls & SVC_BIT(svc))) {
+		rights_refused(comp, "calls to service %d", svc);
 		return -EPERM;
+	}
 	const struct transport *t = services[svc].transport;
 	if (!t)
 		return -ENOENT;
 	if (service_would_cycle(svc))
 		return -EDEADLK;
+	inject_iface(comp, m); /* an armed interface fault: what it sends */
 	return t->call_kernel(svc, m);
 }
 
@@ -99,8 +108,12 @@ int service_notify_from(int comp, int svc)
 {
 	if (svc <= 0 || svc >= SVC_MAX)
 		return -EINVAL;
-	if (comp < 0 || !(comp_grants[comp].r.calls & SVC_BIT(svc)))
+	if (comp < 0)
 		return -EPERM;
+	if (!(comp_grants[comp].r.calls & SVC_BIT(svc))) {
+		rights_refused(comp, "notifications of service %d", svc);
+		return -EPERM;
+	}
 	int to = services[svc].comp;
 	if (to < 0 || !svc_table[to].host->notify)
 		return -ENOENT;
@@ -186,6 +199,13 @@ void hosts_proc_exit(struct proc *p)
 	for (const struct host *const *h = hosts; *h; h++)
 		if ((*h)->proc_exit)
 			(*h)->proc_exit(p);
+}
+
+void hosts_proc_kill(struct proc *p)
+{
+	for (const struct host *const *h = hosts; *h; h++)
+		if ((*h)->proc_kill)
+			(*h)->proc_kill(p);
 }
 
 uint32_t hosts_restarts(void)

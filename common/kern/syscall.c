@@ -12,6 +12,8 @@
 #include "service.h"
 
 typedef int32_t (*syscall_fn)(struct trapframe *tf);
+/* common/kern/inject.c: the fault injector's call. */
+int32_t sys_inject(struct trapframe *tf);
 /* Read by the entry stub in vectors.S. */
 syscall_fn syscall_table[SYSCALL_SLOTS];
 
@@ -47,6 +49,7 @@ static int32_t sys_wait(struct trapframe *tf)
 	if (ustatus && copy_to_user(current->pgdir, ustatus, &status, sizeof(status)) < 0)
 		return -EFAULT;
 	int r = proc_wait(pid, &status);
+	proc_exit_if_killed(); /* -EINTR: a kill ended the wait */
 	if (r > 0 && ustatus)
 		copy_to_user(current->pgdir, ustatus, &status, sizeof(status));
 	return r;
@@ -135,7 +138,24 @@ static int32_t sys_sleep(struct trapframe *tf)
 	uint32_t ms = tf->ebx;
 	if (ms > 24u * 3600 * 1000)
 		return -EINVAL;
+	/* A kill ends the sleep, and the caller dies here (it came in
+	 * through the plain gate, which looks for no kill on the way out). */
+	current->intr = 1;
 	sleep_ticks((ms * HZ + 999) / 1000);
+	current->intr = 0;
+	proc_exit_if_killed();
+	return 0;
+}
+
+static int32_t sys_kill(struct trapframe *tf)
+{
+	int pid = (int)tf->ebx;
+	struct proc *p = pid > 0 ? proc_by_pid(pid) : NULL;
+	if (!p || p->state == P_ZOMBIE || p->state == P_EMBRYO)
+		return -ESRCH;
+	if (!proc_may_kill(p, current->pid))
+		return -EPERM;
+	proc_kill(p, WAIT_STOPPED);
 	return 0;
 }
 
@@ -244,7 +264,9 @@ static int32_t sys_kinfo(struct trapframe *tf)
 		.restarts = hosts_restarts(),
 		.privs = current->privs,
 		.idle_tsc = idle_tsc,
+		.frames_free = pmm_free_frames(),
 	};
+	kpages_usage(&k.heap_used, &k.heap_blocks);
 	strlcpy(k.flavour, kernel_name, sizeof(k.flavour));
 	strlcpy(k.ipc, ipc_name, sizeof(k.ipc));
 	for (struct proc *p = procs; p < procs + NPROC; p++)
@@ -265,6 +287,7 @@ void syscall_init(void)
 	syscall_table[SYS_SBRK] = sys_sbrk;
 	syscall_table[SYS_UPTIME] = sys_uptime;
 	syscall_table[SYS_PS] = sys_ps;
+	syscall_table[SYS_KILL] = sys_kill;
 	syscall_table[SYS_CALL] = service_syscall_entry();
 	/* The calls hosts add above SYS_MAX (the server calls). */
 	for (const struct host *const *h = hosts; *h; h++)
@@ -274,4 +297,5 @@ void syscall_init(void)
 		}
 	syscall_table[SYS_POWEROFF] = sys_poweroff;
 	syscall_table[SYS_KINFO] = sys_kinfo;
+	syscall_table[SYS_INJECT] = sys_inject;
 }

@@ -245,36 +245,74 @@ static void consider(struct best *b, const uint8_t *p, const struct table *str, 
 	b->contains = contains;
 }
 
+/* Finds the symbol table and its string table; 0 or -1. */
+static int find_symtab(const uint8_t *p, size_t size, struct table *symtab, struct table *strtab)
+{
+	uint32_t shoff, shnum, i, link;
+	size_t sh = 0;
+
+	if (!p || !ident_ok(p, size) || rd16(p, EH_SHENTSIZE) != SHDR_SIZE)
+		return -1;
+	shoff = rd32(p, EH_SHOFF);
+	/* shnum 0 with a nonzero shoff means "more than 0xff00 sections,
+	 * count in section 0" (ABI, "Sections"): not worth supporting. */
+	shnum = rd16(p, EH_SHNUM);
+	if (shnum == 0 || !in_image(size, shoff, (size_t)shnum * SHDR_SIZE))
+		return -1;
+	for (i = 0; i < shnum; i++) {
+		sh = shoff + (size_t)i * SHDR_SIZE;
+		if (rd32(p, sh + SH_TYPE) == SHT_SYMTAB)
+			break;
+	}
+	if (i == shnum || section(p, size, sh, SHT_SYMTAB, symtab) < 0 ||
+	    rd32(p, sh + SH_ENTSIZE) != SYM_SIZE)
+		return -1;
+	/* sh_link of a symbol table names its string table. */
+	link = rd32(p, sh + SH_LINK);
+	if (link >= shnum ||
+	    section(p, size, shoff + (size_t)link * SHDR_SIZE, SHT_STRTAB, strtab) < 0)
+		return -1;
+	return 0;
+}
+
+int elf_symbol_value(const void *image, size_t size, const char *name, uint32_t *value)
+{
+	const uint8_t *p = image;
+	struct table symtab, strtab;
+
+	if (find_symtab(p, size, &symtab, &strtab) < 0)
+		return -1;
+	for (size_t i = 0; i < symtab.size / SYM_SIZE; i++) {
+		size_t sym = symtab.off + i * SYM_SIZE;
+		const char *n = sym_name(p, &strtab, rd32(p, sym + ST_NAME));
+
+		size_t k = 0;
+
+		if (rd16(p, sym + ST_SHNDX) == SHN_UNDEF || !n)
+			continue;
+		/* No libc here (the kernel, libc and the host tests share this
+		 * file): compare by hand; n is terminated inside the image. */
+		while (n[k] && n[k] == name[k])
+			k++;
+		if (n[k] != name[k])
+			continue;
+		*value = rd32(p, sym + ST_VALUE);
+		return 0;
+	}
+	return -1;
+}
+
 const char *elf_symbol(const void *image, size_t size, uint32_t addr, uint32_t *offset)
 {
 	const uint8_t *p = image;
 	struct table symtab, strtab;
 	struct best func = {0}, other = {0};
 	const struct best *b;
-	uint32_t shoff, shnum, i, link;
-	size_t sh = 0, nsyms;
+	uint32_t i;
+	size_t nsyms;
 	int have_func = 0;
 
-	if (!p || !ident_ok(p, size) || rd16(p, EH_SHENTSIZE) != SHDR_SIZE)
-		return NULL;
-	shoff = rd32(p, EH_SHOFF);
-	/* shnum 0 with a nonzero shoff means "more than 0xff00 sections,
-	 * count in section 0" (ABI, "Sections"): not worth supporting. */
-	shnum = rd16(p, EH_SHNUM);
-	if (shnum == 0 || !in_image(size, shoff, (size_t)shnum * SHDR_SIZE))
-		return NULL;
-	for (i = 0; i < shnum; i++) {
-		sh = shoff + (size_t)i * SHDR_SIZE;
-		if (rd32(p, sh + SH_TYPE) == SHT_SYMTAB)
-			break;
-	}
-	if (i == shnum || section(p, size, sh, SHT_SYMTAB, &symtab) < 0 ||
-	    rd32(p, sh + SH_ENTSIZE) != SYM_SIZE)
-		return NULL;
-	/* sh_link of a symbol table names its string table. */
-	link = rd32(p, sh + SH_LINK);
-	if (link >= shnum ||
-	    section(p, size, shoff + (size_t)link * SHDR_SIZE, SHT_STRTAB, &strtab) < 0)
+	if (find_symtab(p, size, &symtab, &strtab) < 0)
 		return NULL;
 
 	nsyms = symtab.size / SYM_SIZE;

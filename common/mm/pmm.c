@@ -120,15 +120,30 @@ void pmm_free_contig(uint32_t pa, uint32_t n)
 		pmm_free(pa + i * PAGE_SIZE);
 }
 
+/* What the kernel holds in kpages buffers, for the leak check (kinfo). */
+static uint32_t kpages_bytes, kpages_blocks;
+
 void *kpages_alloc(uint32_t bytes)
 {
 	uint32_t pa = pmm_alloc_contig(PGROUNDUP(bytes) / PAGE_SIZE, 1);
-	return pa ? P2V(pa) : NULL;
+	if (!pa)
+		return NULL;
+	kpages_bytes += PGROUNDUP(bytes);
+	kpages_blocks++;
+	return P2V(pa);
 }
 
 void kpages_free(void *p, uint32_t bytes)
 {
 	pmm_free_contig(V2P(p), PGROUNDUP(bytes) / PAGE_SIZE);
+	kpages_bytes -= PGROUNDUP(bytes);
+	kpages_blocks--;
+}
+
+void kpages_usage(uint32_t *bytes, uint32_t *blocks)
+{
+	*bytes = kpages_bytes;
+	*blocks = kpages_blocks;
 }
 
 uint32_t pmm_total_frames(void)

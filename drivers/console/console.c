@@ -79,6 +79,8 @@ static const struct component console = {
 	.ports = {{COM1_BASE, 8}, {KBD_DATA, 1}, {KBD_STATUS, 1}, {VGA_CRTC, 2}},
 	.irqs = {COM1_IRQ, KBD_IRQ},
 	.mmio = {{VGA_TEXT_PA, 80 * 25 * 2}},
-	.calls = 0,
+	/* Ctrl-C asks the kernel's process service to stop the foreground
+	 * program (common/comp/chardev.c). */
+	.calls = SVC_BIT(SVC_PROC),
 };
 COMPONENT(console);

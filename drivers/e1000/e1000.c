@@ -12,7 +12,7 @@
  *
  * Everything the device reads or writes is in this component's DMA memory:
  * a grant is copied through a bounce buffer, never handed to the device.
- * With no IOMMU the device could still reach any frame (docs/02); when a
+ * With no IOMMU the device could still reach any frame (docs/02b); when a
  * server placement of this driver dies, the kernel turns off the device's
  * bus mastering before its memory is freed, and the next instance resets
  * the device before it trusts the rings again.
@@ -39,6 +39,12 @@ static uint32_t tx_clean;         /* the oldest one the device may still own */
 static uint8_t mac[6];
 static int present;
 static uint32_t frames_in, frames_out, drops_out, interrupts;
+/* Frames the device missed for want of a free receive descriptor. MPC
+ * (13.7.5) clears when it is read, as every statistics register of 13.7
+ * does, so each read is added here: the count is the device's since this
+ * instance reset it, not since the last ETH_INFO. */
+static uint32_t missed;
+static uint32_t bad_in;              /* frames the device flagged or that make no sense: dropped */
 static uint8_t batch[ETH_BATCH_MAX]; /* the bounce buffer of ETH_SEND/ETH_RECV */
 
 static uint32_t rd(uint32_t reg)
@@ -80,6 +86,21 @@ static int send_one(const uint8_t *frame, uint32_t len)
 	return 0;
 }
 
+/* How many of at most max records lie in batch[off..len): the frames of
+ * a batch that a full ring turns away, each counted (not the batch). */
+static uint32_t records_left(uint32_t off, uint32_t len, uint32_t max)
+{
+	uint32_t n = 0;
+	while (n < max && off + 2 <= len) {
+		uint32_t flen = batch[off] | (uint32_t)batch[off + 1] << 8;
+		if (flen > len - off - 2)
+			break;
+		n++;
+		off += eth_record_size(flen);
+	}
+	return n;
+}
+
 static int eth_send(struct msg *m)
 {
 	uint32_t len = m->grant.len < sizeof(batch) ? m->grant.len : sizeof(batch);
@@ -89,11 +110,15 @@ static int eth_send(struct msg *m)
 	uint32_t off = 0, sent = 0;
 	for (uint32_t n = 0; n < m->w[0] && off + 2 <= len; n++) {
 		uint32_t flen = batch[off] | (uint32_t)batch[off + 1] << 8;
-		if (flen > len - off - 2)
-			return sent ? (int)sent : -EINVAL;
+		if (flen > len - off - 2) {
+			/* A record past the grant: what came before it is on the
+			 * ring and must still be handed to the device below. */
+			r = -EINVAL;
+			break;
+		}
 		if ((r = send_one(batch + off + 2, flen)) < 0) {
 			if (r == -ENOBUFS)
-				drops_out++;
+				drops_out += records_left(off, len, m->w[0] - n);
 			break;
 		}
 		sent++;
@@ -125,6 +150,8 @@ static int eth_recv(struct msg *m)
 			used += eth_record_size(len);
 			count++;
 			frames_in++;
+		} else {
+			bad_in++;
 		}
 		d->status = 0;
 		wr(REG_RDT, rx_next); /* this buffer is the device's again */
@@ -153,10 +180,13 @@ static void e1000_handle(struct msg *m)
 		m->w[2] = present && (rd(REG_STATUS) & STATUS_LU);
 		m->w[3] = frames_in;
 		m->w[4] = frames_out;
-		m->w[5] = present ? rd(REG_MPC) : 0; /* the counter clears on read */
+		if (present)
+			missed += rd(REG_MPC);
+		m->w[5] = missed;
 		m->w[6] = drops_out;
 		m->w[7] = interrupts;
 		m->w[8] = present;
+		m->w[9] = bad_in;
 		m->type = 0;
 		return;
 	}

@@ -35,7 +35,7 @@ HOST_ELF_CC ?= gcc
 HOST_ELF_CFLAGS := -m32 -O1 -g -nostdlib -static -no-pie -fno-pic -fno-stack-protector \
 	-ffreestanding -Wl,-e,main
 
-HOST_TEST_NAMES := test_klib test_elf test_frames test_heap
+HOST_TEST_NAMES := test_klib test_elf test_frames test_heap test_inject
 HOST_TEST_BINS := $(addprefix $(HOST_BUILD)/,$(HOST_TEST_NAMES))
 
 HOST_KLIB_OBJS := $(patsubst common/klib/%.c,$(HOST_BUILD)/klib/%.o,$(wildcard common/klib/*.c))
@@ -117,6 +117,22 @@ $(HOST_BUILD)/test_heap: tests/host/test_heap.c common/lib/heap.c $(HOST_HEADERS
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_TEST_CFLAGS) $(HOST_TEST_CPPFLAGS) $< common/lib/heap.c \
 		$(HOST_TEST_LDLIBS) -o $@
+
+# The fault injector's planner (user/inject/plan.c) on hand-made tables;
+# and built with the real table (from build/comp/, so only after a guest
+# build) as inject_plan, which tools/inject-check.py asks for the line
+# every kernel's /bin/inject -n must print.
+$(HOST_BUILD)/test_inject: tests/host/test_inject.c user/inject/plan.c user/inject/plan.h \
+		$(HOST_HEADERS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_TEST_CFLAGS) $(HOST_TEST_CPPFLAGS) -Iuser/inject $< user/inject/plan.c \
+		$(HOST_TEST_LDLIBS) -o $@
+
+$(HOST_BUILD)/inject_plan: tests/host/inject_plan.c user/inject/plan.c user/inject/plan.h \
+		build/user/obj/gen/faultsites.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_TEST_CFLAGS) $(HOST_TEST_CPPFLAGS) -Iuser/inject $< user/inject/plan.c \
+		build/user/obj/gen/faultsites.c -o $@
 
 $(HOST_BUILD)/fs32/%.o: %.c $(HOST_FS_HEADERS)
 	@mkdir -p $(@D)

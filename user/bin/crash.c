@@ -60,7 +60,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (r == -EPERM) {
-		printf("crash: the %s service is private: this program may not call it\n", argv[1]);
+		/* Either right may be missing: the service (a private one) or
+		 * the fault privilege itself (a copy of this program). */
+		printf("crash: refused: this program may not call the %s service, or holds no "
+		       "fault privilege\n",
+		       argv[1]);
 		return 1;
 	}
 	/* In micro the call fails once the server dies; the next call goes to

@@ -53,9 +53,9 @@ int main(int argc, char **argv)
 	       ip_format(in.gateway, g));
 	printf("      ether %02x:%02x:%02x:%02x:%02x:%02x, link %s\n", in.mac[0], in.mac[1],
 	       in.mac[2], in.mac[3], in.mac[4], in.mac[5], in.link_up ? "up" : "down");
-	printf("      driver: %u frames in, %u out; dropped %u in (no buffer), %u out (ring "
-	       "full); %u interrupts\n",
-	       in.dev_in, in.dev_out, in.dev_drop_in, in.dev_drop_out, in.dev_irqs);
+	printf("      driver: %u frames in, %u out; dropped %u in (no buffer), %u in (bad), %u out "
+	       "(ring full); %u interrupts\n",
+	       in.dev_in, in.dev_out, in.dev_drop_in, in.dev_bad_in, in.dev_drop_out, in.dev_irqs);
 	if (argc > 1 && strcmp(argv[1], "-s") == 0)
 		stats();
 	return 0;

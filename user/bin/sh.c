@@ -165,7 +165,9 @@ static void builtin_status(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (last_status & WAIT_KILLED)
+	if (last_status == WAIT_STOPPED)
+		printf("killed (kill or ^C)\n");
+	else if (last_status & WAIT_KILLED)
 		printf("killed by exception %d\n", last_status & 0xff);
 	else
 		printf("exit %d\n", WAIT_EXITCODE(last_status));
@@ -278,8 +280,13 @@ static void run_program(char **argv, const struct redirections *rd)
 		last_status = 1;
 		return;
 	}
+	/* From before the spawn (so no ^C can come too early) until the wait
+	 * is over, Ctrl-C at the console stops what we started; at our
+	 * prompt it stops nothing. */
+	console_foreground(1);
 	pid = spawn_with_env(path, (const char *const *)argv, extra);
 	if (pid < 0) {
+		console_foreground(0);
 		if (pid == -ENOENT)
 			dprintf(STDERR_FILENO, "sh: %s: command not found\n", argv[0]);
 		else if (pid == -EFBIG)
@@ -296,13 +303,17 @@ static void run_program(char **argv, const struct redirections *rd)
 		last_status = 127;
 		return;
 	}
-	/* A killed child was already reported by the kernel, and a nonzero exit
-	 * code is the program's business: say nothing and keep it for status. */
+	/* A child killed by a fault was already reported by the kernel, and a
+	 * nonzero exit code is the program's business: say nothing and keep
+	 * it for status. A stop (kill or ^C) is said here. */
 	r = wait(pid, &status);
+	console_foreground(0);
 	if (r < 0) {
 		dprintf(STDERR_FILENO, "sh: wait: %s\n", strerror(r));
 		return;
 	}
+	if (status == WAIT_STOPPED)
+		dprintf(STDERR_FILENO, "sh: %d killed\n", pid);
 	last_status = status;
 }
 

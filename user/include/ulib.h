@@ -46,6 +46,14 @@ int sleep_ms(unsigned ms);
 int ps(struct procinfo *buf, int max);
 /* `what` is KINFO_KERNEL for now. */
 int kinfo(int what, struct kinfo *out);
+/* Stops process pid, a descendant of ours (abi/syscall.h, SYS_KILL): 0,
+ * -EPERM (not ours to stop, or init, a server, a kernel thread) or
+ * -ESRCH. Its parent's wait() then reports WAIT_STOPPED. */
+int kill(int pid);
+/* on = 1: what we start is in the foreground, so Ctrl-C at the console
+ * stops our descendants, as our kill() could; on = 0: nothing is (only
+ * the process that said 1 can say 0). 0 or -errno. */
+int console_foreground(int on);
 /* Stops the machine with exit code `code` (QEMU's exit status where the
  * kernel supports it). Returns only if the kernel refuses: -errno. */
 int poweroff(int code);

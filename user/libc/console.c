@@ -31,3 +31,13 @@ int console_read(void *buf, size_t n)
 		return 0;
 	return console_request(CON_READ, (uint32_t)buf, n, GRANT_WRITE);
 }
+
+int console_foreground(int on)
+{
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = CON_FG;
+	m.w[0] = on != 0;
+	return svc_call(SVC_CONSOLE, &m);
+}

@@ -85,3 +85,8 @@ int kinfo(int what, struct kinfo *out)
 {
 	return trap(SYS_KINFO, (uint32_t)what, (uint32_t)out, 0, 0, 0);
 }
+
+int kill(int pid)
+{
+	return trap(SYS_KILL, (uint32_t)pid, 0, 0, 0, 0);
+}

@@ -17,8 +17,10 @@
 #define ETH_INFO                                                                                   \
 	3 /* -> 0; w[0] MAC bytes 0-3, w[1] bytes 4-5, w[2] link up, and
 		    * w[3] frames in, w[4] frames out, w[5] dropped in (no buffer:
-		    * the device's missed-packets count), w[6] dropped out (ring
-		    * full), w[7] interrupts, w[8] the device is present */
+		    * the device's missed-packets count, summed), w[6] frames
+		    * dropped out (ring full), w[7] interrupts, w[8] the device is
+		    * present, w[9] bad frames in (an error bit, split or too
+		    * short or long: dropped) */
 
 /* Size of one record holding a frame of len bytes. */
 static inline uint32_t eth_record_size(uint32_t len)

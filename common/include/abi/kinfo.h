@@ -39,6 +39,12 @@ struct kinfo {
 	uint32_t restarts; /* servers restarted by the reincarnation server */
 	uint32_t privs;    /* the caller's PRIV_* (abi/msg.h) */
 	uint64_t idle_tsc; /* rdtsc ticks the CPU spent halted, waiting for an interrupt */
+	/* The leak check's figures (user/tests/t_leak.c, after xv6's
+	 * countfree): free frames, and what the kernel holds in its
+	 * multi-page buffers (kpages_alloc: it keeps no other heap). */
+	uint32_t frames_free;
+	uint32_t heap_used;   /* bytes in kpages buffers, rounded to pages */
+	uint32_t heap_blocks; /* how many such buffers are live */
 };
 
 /* Where a service runs, so that a program (a test) can ask what it may

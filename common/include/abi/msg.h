@@ -40,6 +40,8 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define SVC_RS      6 /* reincarnation server (micro) / fault control */
 #define SVC_NULL2   7 /* null's second service: tests of several services, notify, cycles */
 #define SVC_ETH     8 /* Ethernet driver (private: the network stack's) */
+#define SVC_PROC    9 /* the kernel's process service (private: the console's ^C) */
+#define SVC_EVIL    10 /* the malicious-driver demo (private: the instructor's tool's) */
 #define SVC_MAX     16
 
 #define SVC_BIT(s) (1u << (s))
@@ -69,6 +71,18 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 /* Console requests. */
 #define CON_WRITE 1 /* grant READ: bytes to print -> bytes written */
 #define CON_READ  2 /* grant WRITE: room for a line -> bytes read (cooked, echoes) */
+/* w[0] = 1: what the caller starts is in the foreground from now on, so
+ * Ctrl-C stops the caller's descendants (children, theirs, ...), through
+ * SVC_PROC, as the caller's own kill() could; w[0] = 0: nothing is. -> 0.
+ * A shell says 1 before it spawns (so no ^C can come before the console
+ * knows) and 0 after its wait. */
+#define CON_FG 3
+
+/* Process service requests (SVC_PROC, answered by the kernel itself).
+ * PROC_INTR: w[0] a pid -> how many of its descendants were stopped (0:
+ * none), or -ESRCH if it is gone. The caller names the pid, so this
+ * service is granted to the console alone (common/system.conf). */
+#define PROC_INTR 1
 
 /* Reincarnation server requests (micro only; mono has no servers to
  * restart and answers -ENOENT). */
@@ -85,5 +99,25 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define NULL_TOUCH_PORT 0x7f20 /* reads a port outside the manifest */
 #define NULL_PEEK_RAW   0x7f21 /* reads *(int32_t *)w[0] inside the component */
 #define NULL_PEEK_GRANT 0x7f22 /* grant_read from pid w[0], which is not calling */
+
+/* Requests of the malicious-driver demo (drivers/evil): each wakes it to
+ * attack, so each is a system type that needs PRIV_FAULT, and the service
+ * itself is private (only the instructor's tool, user/bin/evil.c, holds
+ * it). The results come back in the reply's words; stolen bytes go into
+ * the caller's grant. */
+#define EVIL_LEND    0x7f30 /* keeps this request's grant, for EVIL_API's stale-grant try */
+#define EVIL_API     0x7f31 /* w[0] a pid that is not calling: the refusals, w[EVIL_*] */
+#define EVIL_PORTS   0x7f32 /* w[1..4] a name in /: reads it by PIO -> bytes, w[0] sector */
+#define EVIL_PEEK    0x7f33 /* scans RAM for the marker in w[1..4] -> bytes, w[0] physical */
+#define EVIL_NAME_AT 1      /* a name starts at w[1]: 16 bytes, NUL-padded */
+/* Where EVIL_API's results are, one word each (a result or -errno). */
+#define EVIL_ATA    0 /* call(SVC_ATA, ATA_READ of sector 0) */
+#define EVIL_FORGED 1 /* grant_read naming pid w[0] as the caller */
+#define EVIL_STALE  2 /* grant_read of EVIL_LEND's grant, after its reply */
+#define EVIL_SCREEN 3 /* mmio_map of the console's screen (0: refused) */
+#define EVIL_LOWMEM 4 /* mmio_map of RAM from 1 MiB, where the kernel and its caches are */
+#define EVIL_DMA    5 /* dma_alloc beyond its row's budget (0: refused) */
+#define EVIL_PCI    6 /* pci_find of the IDE controller */
+#define EVIL_NAPI   7
 
 #endif

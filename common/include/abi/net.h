@@ -173,6 +173,7 @@ struct net_ifinfo {
 	uint32_t dev_drop_in;     /* frames the device dropped: no buffer */
 	uint32_t dev_drop_out;    /* frames the driver dropped: ring full */
 	uint32_t dev_irqs;
+	uint32_t dev_bad_in; /* frames the driver dropped: an error bit, or a bad length */
 };
 
 #endif

@@ -21,7 +21,9 @@
 #define SYS_CALL     10 /* (int service, struct msg *m) -> reply type; reply in *m */
 #define SYS_POWEROFF 11 /* (int code) -> does not return */
 #define SYS_KINFO    12 /* (int what, struct kinfo *out) -> 0; see abi/kinfo.h */
-#define SYS_MAX      13
+#define SYS_KILL     13 /* (int pid) -> 0; see below */
+#define SYS_INJECT   14 /* (struct inject_req *) -> 0; PRIV_FAULT only: see abi/inject.h */
+#define SYS_MAX      15
 
 /* Size of the kernel's dispatch table: numbers at or above it are
  * unknown (-ENOSYS). Server-only calls of the micro kernel sit above SYS_MAX. */
@@ -41,8 +43,19 @@
 #define SPAWN_IMAGE_MAX (4u << 20)
 
 /* The status wait() reports: the exit code (0..255), or, for a process the
- * kernel killed because of a fault, 0x100 | the x86 exception vector. */
+ * kernel killed because of a fault, 0x100 | the x86 exception vector. A
+ * process stopped by SYS_KILL or by Ctrl-C at the console reports
+ * WAIT_STOPPED (255 is no exception's vector). */
 #define WAIT_KILLED      0x100
+#define WAIT_STOPPED     (WAIT_KILLED | 0xff)
 #define WAIT_EXITCODE(s) ((s)&0xff)
+
+/* SYS_KILL stops a process: it ends where it next leaves the kernel (a
+ * process blocked in sleep, wait or a service call is woken for it) and
+ * its parent reaps it with status WAIT_STOPPED. A program may stop only
+ * its own descendants (children, their children, ...): anything else is
+ * -EPERM, and so are init, the servers and the kernel's threads, for
+ * every caller (a server is stopped only through the deliberate faults,
+ * which need PRIV_FAULT). -ESRCH: no such live process. */
 
 #endif
