@@ -74,7 +74,7 @@ CB := build/comp
 KERNEL_COMP_OBJS := $(patsubst %,$(CB)/%.o,$(KERNEL_COMPS))
 
 .DEFAULT_GOAL := iso
-.PHONY: all iso kernel run qemu-gdb gdb bochs test host-tests guest-tests help clean \
+.PHONY: all iso kernel run qemu-gdb gdb bochs bochs-test test host-tests guest-tests help clean \
 	distclean deps tcb disk disk-update powerloss fuzz-sys
 
 # The two presets, the hybrid of config.mk's PLACE, and micro with the
@@ -272,6 +272,14 @@ gdb:
 bochs: iso disk-update
 	$(Q)sh tools/bochs.sh $(B)/os.iso --disk $(DISK)
 
+# The whole guest suite in Bochs, mono and micro (make test runs the
+# quicker part of it): tools/bochs-tests.sh.
+bochs-test: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory KERNEL=mono iso
+	$(Q)$(MAKE) --no-print-directory KERNEL=micro iso
+	$(Q)$(MAKE) --no-print-directory disk-update
+	$(Q)DISK=$(DISK) sh tools/bochs-tests.sh mono micro
+
 # --- Tests ------------------------------------------------------------------
 include tests/host/host.mk
 include bench/bench.mk
@@ -327,6 +335,7 @@ help:
 	@echo "make guest-tests  only the guest tests of \$$KERNEL (with IPC=mach: the guest suite only)"
 	@echo "make powerloss [TRIALS=n]  power cuts during a workload, both kernels"
 	@echo "make faultlab [QUICK=1] [COMPONENT=..] [FAULTS=..] [TRIALS=n] [SEED=n] [KERNEL=..]  fault-injection campaign"
+	@echo "make bochs-test   the whole guest suite in Bochs, mono and micro"
 	@echo "make fuzz-sys     two million random system calls on each kernel"
 	@echo "make fuzz-fs, make fuzz-net   the host fuzzers of the file system and network, long"
 	@echo "make bench [QUICK=1] [MODE=icount|tcg|kvm]  benchmarks, plots, summary"

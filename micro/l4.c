@@ -226,7 +226,14 @@ void ipc_notify(struct proc *srv, int word, uint32_t bits)
 	if (word == NOTE_IRQ && si->irq_wait_line >= 0 && (bits & (1u << si->irq_wait_line))) {
 		bits &= ~(1u << si->irq_wait_line);
 		si->irq_wait_line = -1;
-		sched_ready(srv);
+		/* The clock may have woken it already (an irq_wait with a
+		 * timeout that ran out): it is then on the run queue, and a
+		 * second sched_ready would cut the queue after it, losing every
+		 * process behind it for good (seen in Bochs: the reincarnation
+		 * server "runnable" and never run, so no server restarted). It
+		 * still sees the line: irq_wait_line is cleared. */
+		if (srv->state == P_SLEEPING)
+			sched_ready(srv);
 	}
 	if (!bits)
 		return;

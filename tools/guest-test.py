@@ -158,6 +158,10 @@ class Qemu:
         except (BrokenPipeError, OSError):
             pass
 
+    def type_ahead(self, text):
+        """Input typed while a command runs (the type= option)."""
+        self.send(text)
+
     def take(self):
         out, self.buf = self.buf, ""
         return out
@@ -246,6 +250,11 @@ class Qemu:
 
 
 class Runner:
+    # The emulator: tools/bochs-test.py puts Bochs here, and its name in
+    # the messages.
+    vm_class = Qemu
+    vm_name = "QEMU"
+
     def __init__(self, args):
         self.args = args
         self.k = args.kernel
@@ -315,7 +324,7 @@ class Runner:
                                              " ".join(shlex.quote(c) for c in cmd)))
         self.log.new_boot()
         try:
-            self.qemu = Qemu(cmd, self.log)
+            self.qemu = self.vm_class(cmd, self.log)
         except OSError as e:
             self.boot_error = "cannot start %s: %s" % (cmd[0], e)
             self.boot_output = ""
@@ -326,8 +335,8 @@ class Runner:
             return t - self.qemu.start
         self.boot_output = self.qemu.buf
         if what == "exit":
-            self.boot_error = "QEMU exited with status %s before the first prompt" % (
-                self.qemu.status)
+            self.boot_error = "%s exited with status %s before the first prompt" % (
+                self.vm_name, self.qemu.status)
         else:
             self.boot_error = "no prompt within %g s" % self.args.timeout_boot
         self.stop()
@@ -342,12 +351,14 @@ class Runner:
             self.net = None
 
     # -- one command -----------------------------------------------------------
-    def run_command(self, command, timeout, want_exit=None, stall=0, host=None, ready=None):
+    def run_command(self, command, timeout, want_exit=None, stall=0, host=None, ready=None,
+                    typed=None):
         """Type a command and collect its output. Returns (what, output) where
         what is "prompt", "exit" or "timeout"; the echo of the typed line is
         removed from the output. stall: seconds of reading nothing first.
         host: a host command to run meanwhile, once the guest printed ready;
-        its (status, output) is left in self.host_result."""
+        its (status, output) is left in self.host_result. typed: a line
+        to type meanwhile, once the guest printed ready."""
         q = self.qemu
         q.take()
         # A command ending in ^C: type the line (if any), wait for ready=
@@ -370,12 +381,15 @@ class Runner:
                    and not q.eof):
                 q.pump(min(end, soon, time.monotonic() + 0.2))
             q.send("\x03")
-        if host:
+        if host or typed is not None:
             ready_re = re.compile(ready, re.MULTILINE) if ready else None
             while (ready_re and not ready_re.search(clean(q.buf)) and
                    time.monotonic() < end and not q.eof):
                 q.pump(min(end, time.monotonic() + 0.2))
-            peer = hostpeer.Peer(host, self.net)
+            if typed is not None:
+                q.type_ahead(typed + "\n")
+            if host:
+                peer = hostpeer.Peer(host, self.net)
         if want_exit is not None:
             status = q.wait_exit(end)
             out = q.take()
@@ -402,7 +416,7 @@ class Runner:
                 self.fail(name, err)
                 continue
             if need_boot:
-                self.note("reboot: starting a fresh QEMU for %s/%s" % (self.k, name))
+                self.note("reboot: starting a fresh %s for %s/%s" % (self.vm_name, self.k, name))
                 if self.boot() is None:
                     self.note("reboot: %s" % self.boot_error)
                     print(tail(self.boot_output), flush=True)
@@ -413,16 +427,18 @@ class Runner:
                 need_boot = False
             self.log.mark("test %s: %s" % (name, command))
             what, out = self.run_command(command, self.args.timeout_test, want_exit,
-                                         opts["stall"], opts["host"], opts["ready"])
+                                         opts["stall"], opts["host"], opts["ready"],
+                                         opts["type"])
             if want_exit is not None:
                 need_boot = True
                 status = self.qemu.status
                 if what == "timeout":
-                    self.fail(name, "timeout: QEMU still running %.0f s after the command "
-                              "(wanted exit status %d)" % (self.waited, want_exit),
+                    self.fail(name, "timeout: %s still running %.0f s after the command "
+                              "(wanted exit status %d)" % (self.vm_name, self.waited, want_exit),
                               out)
                 elif status != want_exit:
-                    self.fail(name, "QEMU exited with status %s, wanted %d" % (status, want_exit),
+                    self.fail(name, "%s exited with status %s, wanted %d" % (self.vm_name, status,
+                                                                           want_exit),
                               out)
                 else:
                     self.judge(name, regex, out)
@@ -435,13 +451,13 @@ class Runner:
                 need_boot = True
                 self.stop()
             elif what == "exit":
-                self.fail(name, "QEMU exited with status %s" % self.qemu.status, out)
+                self.fail(name, "%s exited with status %s" % (self.vm_name, self.qemu.status), out)
                 need_boot = True
                 self.stop()
             else:
                 self.judge(name, regex, out)
         if need_boot:
-            self.note("reboot: starting a fresh QEMU for %s/poweroff" % self.k)
+            self.note("reboot: starting a fresh %s for %s/poweroff" % (self.vm_name, self.k))
             if self.boot() is None:
                 self.note("reboot: %s" % self.boot_error)
                 print(tail(self.boot_output), flush=True)
@@ -470,10 +486,11 @@ class Runner:
         if not counted:
             return
         if what == "timeout":
-            self.fail(name, "timeout: QEMU still running %.0f s after poweroff"
-                      % self.waited, out)
+            self.fail(name, "timeout: %s still running %.0f s after poweroff"
+                      % (self.vm_name, self.waited), out)
         elif status != 1:
-            self.fail(name, "QEMU exited with status %s, wanted 1 (clean poweroff)" % status, out)
+            self.fail(name, "%s exited with status %s, wanted 1 (clean poweroff)"
+                      % (self.vm_name, status), out)
         else:
             self.ok(name)
 
@@ -562,7 +579,8 @@ def strip_echo(out, command):
     return out
 
 
-def main():
+def parser():
+    """The command line; tools/bochs-test.py adds its own options to it."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--kernel", required=True, help="mono or micro (names the tests)")
     p.add_argument("--iso", required=True)
@@ -585,9 +603,13 @@ def main():
                    help="extra QEMU options as one shell-quoted string (disk, NIC, ...); "
                    "may be repeated")
     p.add_argument("--memory", default="128", metavar="MB")
-    args = p.parse_args()
+    return p
 
-    runner = Runner(args)
+
+def main(runner_class=None, p=None):
+    args = (p or parser()).parse_args()
+
+    runner = (runner_class or Runner)(args)
 
     # The last line must be the summary whatever happens, and QEMU must never
     # outlive us: turn TERM/HUP into an exception the finally below sees, and

@@ -7,10 +7,15 @@ only Ctrl-C. Options:
 
   exit=N       QEMU must exit with status N (a panic is 3) instead of a prompt
   when=COND    run only if the placement says so: NAME:kernel, NAME:server,
-               rs or !rs (whether a reincarnation server runs)
+               rs or !rs (whether a reincarnation server runs); or only in
+               one emulator: qemu (the test needs a QEMU-only device or
+               option) or bochs
   stall=S      read nothing of the guest for S seconds after typing
   ready=REGEX  with host=: start the host command once the guest printed this;
-               with a command ending in ^C: send Ctrl-C once it printed this
+               with a command ending in ^C: send Ctrl-C once it printed this;
+               with type=: type once it printed this
+  type=TEXT    while the guest command runs, type TEXT and a newline (once
+               the guest printed ready=, if given): typed-ahead input
   host=CMD     while the guest command runs, run CMD on the host (sh -c, from
                the top folder; tools/hostpeer.py says what it may use); the
                test needs its exit status 0 too
@@ -19,6 +24,9 @@ Used by tools/guest-test.py (and so by tools/bench.py). Standard library
 only.
 """
 import re
+
+# The emulator the runner drives: tools/bochs-test.py sets "bochs".
+EMULATOR = "qemu"
 
 
 def load_placement(path):
@@ -35,7 +43,9 @@ def load_placement(path):
 
 
 def condition_holds(cond, place):
-    """cond: NAME:kernel, NAME:server, rs or !rs."""
+    """cond: NAME:kernel, NAME:server, rs, !rs, qemu or bochs."""
+    if cond in ("qemu", "bochs"):
+        return cond == EMULATOR
     servers = any(p == "server" for p in place.values())
     if cond in ("rs", "!rs"):
         return servers == (cond == "rs")
@@ -45,25 +55,26 @@ def condition_holds(cond, place):
 
 def parse_option(opt, opts, place):
     """Adds one option to opts; returns an error text, "skip:COND", or None."""
-    m = re.fullmatch(r"\s*(exit|when|stall|host|ready)=(.+?)\s*", opt)
+    m = re.fullmatch(r"\s*(exit|when|stall|host|ready|type)=(.+?)\s*", opt)
     if not m:
-        return "options are exit=N, stall=S, when=COND, ready=REGEX, host=CMD, not %r" % opt
+        return ("options are exit=N, stall=S, when=COND, ready=REGEX, host=CMD, type=TEXT, "
+                "not %r" % opt)
     key, value = m.group(1), m.group(2)
     if key in ("exit", "stall"):
         if not value.isdigit():
             return "%s=%s is not a number" % (key, value)
         opts[key] = int(value)
-    elif key in ("host", "ready"):
+    elif key in ("host", "ready", "type"):
         if key == "ready":
             try:
                 re.compile(value, re.MULTILINE)
             except re.error as e:
                 return "bad ready= regex %r: %s" % (value, e)
         opts[key] = value
-    elif place is None:
+    elif not re.fullmatch(r"!?rs|qemu|bochs|[a-z0-9_]+:(kernel|server)", value):
+        return "when=%s: say NAME:kernel, NAME:server, rs, !rs, qemu or bochs" % value
+    elif place is None and value not in ("qemu", "bochs"):
         return "when= needs --placement"
-    elif not re.fullmatch(r"!?rs|[a-z0-9_]+:(kernel|server)", value):
-        return "when=%s: say NAME:kernel, NAME:server, rs or !rs" % value
     elif not condition_holds(value, place):
         return "skip:" + value
     return None
@@ -83,7 +94,7 @@ def parse_tests(path, place=None):
             name = cols[0].strip() or "line%d" % lineno
             err = None
             skip = None
-            opts = {"exit": None, "stall": 0, "host": None, "ready": None}
+            opts = {"exit": None, "stall": 0, "host": None, "ready": None, "type": None}
             if len(cols) < 2:
                 err = "line %d: expected name<TAB>command<TAB>regex[<TAB>option...]" % lineno
                 cols += [""] * 2

@@ -163,6 +163,8 @@ void proc_release(struct proc *p);
 void sched_ready(struct proc *p);
 /* Gives up the CPU; the caller has set current->state (RUNNABLE re-queues). */
 void sched_yield(void);
+/* Whether the idle thread is running (it yields by itself after its hlt). */
+int sched_idle_running(void);
 /* Switches to the given runnable thread at once, bypassing the queue (the
  * IPC fast path); the caller has set current's state. */
 void sched_switch_to(struct proc *next);

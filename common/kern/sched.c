@@ -120,6 +120,11 @@ void sched_forget(struct proc *p)
 	runq_remove(p);
 }
 
+int sched_idle_running(void)
+{
+	return current == idle;
+}
+
 void sched_yield(void)
 {
 	if (current->state == P_RUNNING && current != idle)

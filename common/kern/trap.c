@@ -108,8 +108,21 @@ void trap(struct trapframe *tf)
 		pic_mask(irq);
 		pic_eoi(irq);
 		service_irq(irq);
-		if (tf_from_user(tf) && current->state == P_RUNNING)
-			sched_yield(); /* let a woken driver run first */
+		/* Let a woken driver run first: after an interrupt from ring 3,
+		 * and after one that came while ring 0 had interrupts on, which
+		 * is a ring-0 component's code (the rest of the kernel runs with
+		 * them off) or the idle loop (which yields by itself once its
+		 * hlt is over, and counts its halted time, so it is left to
+		 * that). Without the second, a component
+		 * that works without sleeping (the file system and the disk
+		 * driver, whose interrupt has come before it waits for it)
+		 * kept the CPU for a whole request, and the console took one
+		 * byte of input per request: keys queued up in the emulator and
+		 * were dropped when its buffer filled (Bochs: 16 scancodes). */
+		int preemptible =
+			tf_from_user(tf) || ((tf->eflags & EFLAGS_IF) && !sched_idle_running());
+		if (preemptible && current->state == P_RUNNING)
+			sched_yield();
 		return;
 	}
 	if (tf_from_user(tf))
