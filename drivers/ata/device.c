@@ -204,6 +204,22 @@ int ata_identify(struct ata_drive *d, const char **why)
 		*why = "no controller or drive (status 0xff, floating bus)";
 		return -EIO;
 	}
+	/* A driver restarted after dying in the middle of a command finds the
+	 * drive still busy with it, or holding its data: IDENTIFY would then
+	 * read garbage ("not an ATA disk", "cannot address by LBA") and the
+	 * disk would be lost for good (found by make faultlab). A software
+	 * reset returns the drive to idle first; an idle drive at boot is left
+	 * alone. */
+	if (st & (ATA_ST_BSY | ATA_ST_DRQ)) {
+		comp_log("ata: the drive is busy with an earlier command; resetting it\n");
+		if (ata_reset() < 0) {
+			*why = "the drive stays busy after a reset";
+			return -EIO;
+		}
+		outb(ATA_REG_CONTROL, ATA_CTL_NIEN);
+		outb(ATA_REG_DEVICE, ATA_DEVICE_LBA);
+		settle();
+	}
 	outb(ATA_REG_COUNT, 0);
 	outb(ATA_REG_LBA_LOW, 0);
 	outb(ATA_REG_LBA_MID, 0);
