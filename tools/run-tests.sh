@@ -53,6 +53,44 @@ passed=0
 failed=0
 report=
 
+# Two lanes, one a core: each emulator is one busy thread, so with JOBS=2
+# (the default) this script runs itself twice at once, mono and the hybrid
+# in one lane (with the host tests, the ring-0 count and the benchmarks,
+# shown as they run), micro and its variants in the other (with the
+# fault-injection campaign, shown when the first lane ends). Each lane has
+# its own scratch folder and disk copies; the lanes share only the build,
+# which they read. JOBS=1 runs everything in this one process, in order.
+if [ "${JOBS:-2}" -ge 2 ] && [ -z "${LANE:-}" ]; then
+	lane_a= lane_b=
+	for k in $KERNELS; do
+		case $k in micro*) lane_b="$lane_b $k" ;; *) lane_a="$lane_a $k" ;; esac
+	done
+	if [ -n "$lane_a" ] && [ -n "$lane_b$VARIANTS" ]; then
+		both_tcb=0 both_fl=0
+		case " $KERNELS " in *" mono "*) case " $KERNELS " in *" micro "*)
+			both_tcb=1 both_fl=1 ;; esac ;; esac
+		[ "${TCB:-1}" = 0 ] && both_tcb=0
+		[ "${FAULTLAB:-1}" = 0 ] && both_fl=0
+		trap 'kill "$lane_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+		LANE=b KERNELS="${lane_b# }" VARIANTS="$VARIANTS" HOST=0 BENCH=0 TCB=0 \
+			FAULTLAB=$both_fl sh "$0" </dev/null >"$tmp/lane-b" 2>&1 &
+		lane_pid=$!
+		LANE=a KERNELS="${lane_a# }" VARIANTS= TCB=$both_tcb FAULTLAB=0 sh "$0" </dev/null |
+			tee "$tmp/lane-a"
+		wait "$lane_pid"
+		echo "==== the other lane: micro and its variants"
+		cat "$tmp/lane-b"
+		sum=$(awk '/^[0-9]+ passed, [0-9]+ failed$/ { last[FILENAME] = $1 " " $3 }
+			END { p = 0; f = 0; n = 0
+			      for (x in last) { split(last[x], v, " "); p += v[1]; f += v[2]; n++ }
+			      print p, f + (2 - n) }' "$tmp/lane-a" "$tmp/lane-b")
+		echo "===="
+		echo "${sum% *} passed, ${sum#* } failed"
+		[ "${sum#* }" = 0 ]
+		exit
+	fi
+fi
+
 total() {
 	printf '%s' "$report"
 	echo "$passed passed, $failed failed"
@@ -264,11 +302,16 @@ if [ "${POWERLOSS:-1}" != 0 ] && [ -n "$DISK" ] && [ -f "$DISK" ]; then
 fi
 
 # What runs in ring 0, counted from the build (make tcb), and checked.
-case " $KERNELS " in *" mono "*)
-	case " $KERNELS " in *" micro "*)
-		run tcb python3 tools/tcb.py --check build/mono build/micro ;;
-	esac ;;
-esac
+# TCB=1 runs it although this lane has only one of the two (JOBS=2).
+if [ "${TCB:-auto}" = 1 ]; then
+	run tcb python3 tools/tcb.py --check build/mono build/micro
+elif [ "${TCB:-auto}" != 0 ]; then
+	case " $KERNELS " in *" mono "*)
+		case " $KERNELS " in *" micro "*)
+			run tcb python3 tools/tcb.py --check build/mono build/micro ;;
+		esac ;;
+	esac
+fi
 
 # Each component is one object: the same code in the kernel as in its
 # server (tools/comp-bytes.py), for every kernel that links components in.
@@ -287,13 +330,14 @@ fi
 # make faultlab QUICK=1: faults injected into each component of mono and
 # micro, then tools/faultlab.py check (micro: no panic, no hang; mono: a
 # crash in ring 0 panics; the CSV, plots and page are there).
-case " $KERNELS " in *" mono "*)
-	case " $KERNELS " in *" micro "*)
-		if [ "${FAULTLAB:-1}" != 0 ] && [ -f "$DISK" ]; then
-			run "faultlab (QUICK=1)" make --no-print-directory faultlab QUICK=1 DISK="$DISK"
-		fi ;;
-	esac ;;
-esac
+# FAULTLAB=1 runs it although this lane has only micro (JOBS=2).
+fl=0
+case " $KERNELS " in *" mono "*) case " $KERNELS " in *" micro "*) fl=1 ;; esac ;; esac
+[ "${FAULTLAB:-auto}" = 1 ] && fl=1
+[ "${FAULTLAB:-auto}" = 0 ] && fl=0
+if [ $fl = 1 ] && [ -f "$DISK" ]; then
+	run "faultlab (QUICK=1)" make --no-print-directory faultlab QUICK=1 DISK="$DISK"
+fi
 
 # The guest suite in Bochs, less its slowest tests (make bochs-test runs
 # them all), on mono and micro; any other kernel (the hybrid, whose
