@@ -138,4 +138,8 @@ int32_t sys_srv_retire(struct trapframe *tf);
 int micro_inject_target(int comp, uint32_t *text, uint32_t *size, uint32_t *lo, uint32_t *hi);
 uint8_t *micro_inject_byte(int comp, uint32_t va);
 
+/* Writes the servers' log lines held while the console server was busy
+ * (srv_calls.c), if it is idle now or force is set. */
+void klog_flush(int force);
+
 #endif

@@ -203,6 +203,34 @@ static int32_t sys_dma_alloc(struct trapframe *tf)
 	return (int32_t)va;
 }
 
+/* A server's log line goes to COM1 from the kernel, while the console
+ * server writes its clients' lines to the same UART from ring 3, byte by
+ * byte, and may be preempted in the middle of one. A log line written
+ * then would land inside a program's line (seen under Bochs: rs's
+ * "restarted console" cut the line crash printed through the restarted
+ * console). So while the console server is serving a request the line is
+ * held, and written when it is idle again (klog_flush, at the next tick),
+ * or after KLOG_HOLD_TICKS at most. */
+#define KLOG_HOLD_TICKS 50
+static char klog_held[1024];
+static uint32_t klog_held_len, klog_held_since;
+
+static int console_busy(void)
+{
+	const struct server *s = server_of_svc(SVC_CONSOLE);
+	return s && s->proc && s->busy_since;
+}
+
+void klog_flush(int force)
+{
+	if (!klog_held_len || (!force && console_busy() &&
+			       (int32_t)(ticks - klog_held_since) < KLOG_HOLD_TICKS))
+		return;
+	klog_held[klog_held_len] = 0;
+	kputs(klog_held);
+	klog_held_len = 0;
+}
+
 static int32_t sys_klog(struct trapframe *tf)
 {
 	struct proc *p = current;
@@ -213,7 +241,16 @@ static int32_t sys_klog(struct trapframe *tf)
 	if (copy_from_user(p->pgdir, buf, tf->ebx, len) < 0)
 		return -EFAULT;
 	buf[len] = 0;
-	kputs(buf);
+	if (!console_busy() && !klog_held_len) {
+		kputs(buf);
+		return 0;
+	}
+	if (klog_held_len + len >= sizeof(klog_held))
+		klog_flush(1);
+	if (!klog_held_len)
+		klog_held_since = ticks;
+	memcpy(klog_held + klog_held_len, buf, len);
+	klog_held_len += len;
 	return 0;
 }
 

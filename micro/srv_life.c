@@ -179,6 +179,7 @@ static void micro_notify(int comp, uint32_t from)
 static void micro_tick(struct trapframe *tf)
 {
 	(void)tf;
+	klog_flush(0);
 	for (int i = 0; i < NSERVERS; i++) {
 		struct server *s = &servers[i];
 		if (s->timer_at && (int32_t)(ticks - s->timer_at) >= 0 && s->proc) {
