@@ -275,6 +275,7 @@ bochs: iso disk-update
 # --- Tests ------------------------------------------------------------------
 include tests/host/host.mk
 include bench/bench.mk
+include labs/labs.mk
 
 # The guest tests run on a fresh copy of the disk image, never on it.
 test: $(DEPS_STAMP)

@@ -17,6 +17,13 @@ static struct {
 } waiter;                  /* the one NULL_TIMER request in progress */
 static uint32_t notified;  /* notifications received */
 static uint32_t last_from; /* their senders, as SVC_BIT()s */
+/* LAB 1: BEGIN
+ * The component's own state for NULL_COUNT: a counter of the requests
+ * null_handle answered (static data: in a server it starts again at 0
+ * when the reincarnation server restarts null).
+ */
+static uint32_t requests;
+/* LAB 1: END */
 
 static void misbehave(struct msg *m)
 {
@@ -46,6 +53,11 @@ static void misbehave(struct msg *m)
 
 static void null_handle(struct msg *m)
 {
+	/* LAB 1: BEGIN
+	 * Count every request that reaches this handler.
+	 */
+	requests++;
+	/* LAB 1: END */
 	switch (m->type) {
 	case NULL_ECHO: /* a round trip that carries data both ways */
 		m->type = (int32_t)m->w[0];
@@ -76,6 +88,15 @@ static void null_handle(struct msg *m)
 		m->type = call((int)m->w[0], &in);
 		break;
 	}
+	case NULL_COUNT:
+		/* LAB 1: BEGIN
+		 * The reply's type is the result: the requests counted so far,
+		 * this one included (abi/msg.h, NULL_COUNT).
+		 * STUB: m->type = -ENOSYS;
+		 */
+		m->type = (int32_t)requests;
+		/* LAB 1: END */
+		break;
 	case NULL_TOUCH_PORT:
 	case NULL_PEEK_RAW:
 	case NULL_PEEK_GRANT:
