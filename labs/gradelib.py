@@ -63,7 +63,8 @@ class Lab:
     def guest(self, name, points, command, regex, expect, kernels=None, exit=None, check=None):
         """A command at the shell; passes when regex matches its output (and
         check(output, kernel), if given, returns None). exit=N: the command
-        must instead end QEMU with status N (a kernel panic is 3)."""
+        must instead end QEMU with status N (a kernel panic is 3). A test
+        of 0 points is a step that later tests need, not graded."""
         self.tests.append(GuestTest(name, points, command, regex, expect,
                                     tuple(kernels or self.kernels), exit, check))
 
@@ -204,6 +205,13 @@ def grade(lab, tree, kernels, timeout, build_first=True, extra_qemu="", out=sys.
                                       for kk in kernels})
                     ok, reason = why is None, why or ""
                 label = "%-5s %s" % (k, t.name)
+                if t.points == 0:
+                    # A step other tests need, not graded itself: said
+                    # only when it failed (the tests after it show why).
+                    if not ok:
+                        print("  %-40s  step failed: %s" % (label, reason.split("\n")[0][:120]),
+                              file=out)
+                    continue
                 got = t.points if ok else 0
                 score += got
                 passed += ok

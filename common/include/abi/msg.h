@@ -42,6 +42,7 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define SVC_ETH     8 /* Ethernet driver (private: the network stack's) */
 #define SVC_PROC    9 /* the kernel's process service (private: the console's ^C) */
 #define SVC_EVIL    10 /* the malicious-driver demo (private: the instructor's tool's) */
+#define SVC_RTC     11 /* real-time clock (private: the fs's, and date's; abi/rtc.h) */
 #define SVC_MAX     16
 
 #define SVC_BIT(s) (1u << (s))
