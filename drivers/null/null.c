@@ -51,6 +51,34 @@ static void misbehave(struct msg *m)
 	}
 }
 
+/* NULL_GRANT: one grant copy at the offset and length the caller asks
+ * for, so that lab 2's tests (user/tests/t_lab2.c) can try the checks of
+ * the grant copy from outside. GRANT_READ copies out of the caller's
+ * buffer and answers the sum of the bytes; GRANT_WRITE writes the bytes
+ * (offset + i) & 0xff at the offset and answers 0. The copy's own result
+ * (-EPERM, -EFAULT) is the reply otherwise. */
+static int32_t grant_probe(const struct msg *m)
+{
+	static uint8_t buf[256];
+	uint32_t off = m->w[1], len = m->w[2];
+	if (len > sizeof(buf))
+		return -EINVAL;
+	if (m->w[0] == GRANT_WRITE) {
+		for (uint32_t i = 0; i < len; i++)
+			buf[i] = (uint8_t)(off + i);
+		return grant_write(m, off, buf, len);
+	}
+	if (m->w[0] != GRANT_READ)
+		return -EINVAL;
+	int r = grant_read(m, off, buf, len);
+	if (r < 0)
+		return r;
+	int32_t sum = 0;
+	for (uint32_t i = 0; i < len; i++)
+		sum += buf[i];
+	return sum;
+}
+
 static void null_handle(struct msg *m)
 {
 	/* LAB 1: BEGIN
@@ -88,6 +116,9 @@ static void null_handle(struct msg *m)
 		m->type = call((int)m->w[0], &in);
 		break;
 	}
+	case NULL_GRANT:
+		m->type = grant_probe(m);
+		break;
 	case NULL_COUNT:
 		/* LAB 1: BEGIN
 		 * The reply's type is the result: the requests counted so far,
