@@ -35,6 +35,14 @@ _spec = importlib.util.spec_from_file_location("guest_test", os.path.join(TOP, "
 guest_test = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(guest_test)
 KERNELS = ("mono", "micro")
+# What a grader may boot: the two kernels, and variants of them (the make
+# variables that build one; its build folder is the Makefile's VARIANT).
+VARIANTS = {"mono": ["KERNEL=mono"], "micro": ["KERNEL=micro"],
+            "micro-nofastpath": ["KERNEL=micro", "FASTPATH=0"]}
+
+
+def base_kernel(variant):
+    return variant.split("-")[0]
 
 
 class GuestTest:
@@ -52,9 +60,12 @@ class Lab:
     """A lab's tests. kernels: where its guest tests run (both, unless the
     lab is about one kernel, which its handout then says)."""
 
-    def __init__(self, number, title, kernels=KERNELS, qemu_args="", setup=()):
+    def __init__(self, number, title, kernels=KERNELS, qemu_args="", setup=(), icount=False):
         self.number, self.title, self.kernels = number, title, tuple(kernels)
         self.qemu_args = qemu_args
+        # icount: boot under -icount shift=0, so that rdtsc counts guest
+        # instructions, the same figure on every run (design.md "Measuring").
+        self.icount = icount
         self.tests = []
         # Commands typed before the graded ones, ungraded (they must not
         # matter for a score: a failure shows in the graded tests).
@@ -77,9 +88,13 @@ class Lab:
 class Recorder(guest_test.Runner):
     """guest-test.py's runner, keeping each result instead of printing it."""
 
-    def __init__(self, args):
+    def __init__(self, args, icount=False):
         super().__init__(args)
         self.results = {}
+        self.icount = icount
+
+    def boot(self, icount=False):
+        return super().boot(icount or self.icount)
 
     def ok(self, name):
         self.passed += 1
@@ -102,7 +117,7 @@ class Recorder(guest_test.Runner):
 
 def build(tree, kernel, log):
     """make iso for the kernel, and the disk's programs; returns None or why not."""
-    for goal in (["KERNEL=%s" % kernel, "iso"], ["disk-update"]):
+    for goal in (VARIANTS[kernel] + ["iso"], ["disk-update"]):
         cmd = ["make", "-C", tree, "--no-print-directory", "-j2"] + goal
         with open(log, "ab") as f:
             r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
@@ -140,7 +155,7 @@ def run_guest(lab, tree, kernel, timeout, tmp, extra_qemu):
         log=os.path.join(tmp, "serial-%s.log" % kernel), net=None, pcap=None,
         placement=os.path.join(tree, "build", kernel, "placement.txt"),
         qemu=os.environ.get("QEMU", "qemu-system-i386"), qemu_args=qemu_args, memory="128")
-    r = Recorder(args)
+    r = Recorder(args, lab.icount)
     try:
         r.main()
     except guest_test.TotalCapReached:
@@ -170,7 +185,7 @@ def grade(lab, tree, kernels, timeout, build_first=True, extra_qemu="", out=sys.
     """Runs every test of the lab and prints the report. Returns
     (score, total, passed, failed); None if the tree did not build."""
     tree = os.path.abspath(tree)
-    kernels = [k for k in lab.kernels if k in kernels]
+    kernels = [k for k in lab.kernels if base_kernel(k) in kernels]
     print("== lab %d: %s (tree %s; kernels %s)" % (lab.number, lab.title, tree,
                                                   " ".join(kernels)), file=out, flush=True)
     tmp = tempfile.mkdtemp(prefix="grade-lab%d." % lab.number)
