@@ -10,6 +10,8 @@
 #   4. tools/tcb.py --check, tools/comp-bytes.py   what runs in ring 0
 #   5. make bench QUICK=1               and its check
 #   6. tools/bochs.sh --test            for each kernel, in Bochs
+#   7. labs/check.py                    every lab's grader: full marks on
+#      this tree, less on its starter (LABS=0 skips it)
 # Each runner ends with "N passed, N failed"; their output is passed through
 # and the last line here is the grand total in the same form. A runner that
 # stops without its summary line (or exits non-zero while claiming no
@@ -300,6 +302,13 @@ if [ "$BOCHS" != 0 ]; then
 	done
 else
 	echo "==== bochs: skipped (BOCHS=0)"
+fi
+
+# The labs' graders can fail: full marks here, less on each starter tree.
+if [ "${LABS:-1}" != 0 ] && [ -f labs/check.py ]; then
+	run labs python3 labs/check.py
+else
+	echo "==== labs: skipped (LABS=0)"
 fi
 
 echo "===="

@@ -16,9 +16,11 @@ BENCH = "bench_ipc -q -u insn"
 LINE = r"(?m)^BENCH name=nullsvc .*\bmedian=(\d+)"
 
 LAB = gradelib.Lab(5, "Measure, and make the IPC path faster",
-                   kernels=("mono", "micro", "micro-nofastpath"), icount=True)
+                   kernels=("micro", "micro-nofastpath"), icount=True)
+# The lab is about the micro kernel's path (mono has no IPC to shorten):
+# make bench gives the mono figure the handout's questions compare.
 LAB.guest("bench_ipc", 5, BENCH, LINE, "bench_ipc prints its BENCH line (the null round trip)",
-          kernels=("mono", "micro"))
+          kernels=("micro",))
 LAB.guest("bench_ipc", 0, BENCH, LINE, "bench_ipc prints its BENCH line",
           kernels=("micro-nofastpath",))
 LAB.guest("component_api", 10, "t_component", r"(?m)^PASS t_component",
@@ -40,9 +42,8 @@ def faster(tree, outputs):
         return "no figure from bench_ipc on %s" % ("micro" if fast is None else
                                                    "micro-nofastpath")
     gain = 1 - fast / slow
-    print("        measured: null round trip, median instructions: mono %s, micro %d, "
-          "micro FASTPATH=0 %d (%.1f %% faster)" % (median(outputs, "mono"), fast, slow,
-                                                     100 * gain))
+    print("        measured: null round trip, median instructions: micro %d, "
+          "micro FASTPATH=0 %d (%.1f %% faster)" % (fast, slow, 100 * gain))
     if gain < MIN_GAIN:
         return "micro takes %d instructions a round trip, FASTPATH=0 %d: %.1f %% faster, " \
                "not %d %%" % (fast, slow, 100 * gain, 100 * MIN_GAIN)
