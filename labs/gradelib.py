@@ -107,6 +107,11 @@ class Recorder(guest_test.Runner):
     def note(self, text):
         pass
 
+    def poweroff(self, name="poweroff", counted=True):
+        # Not graded: the disk is a copy, and a starter tree whose file
+        # service cannot write back would only make poweroff wait.
+        self.stop()
+
     def run_command(self, *a, **k):
         what, out = super().run_command(*a, **k)
         self.last_out = out
