@@ -15,7 +15,7 @@ struct fs_info fs;
  * died, or a kernel has none), times are a fixed epoch (Nov 2023) plus the
  * uptime, so they grow and stay plausible for e2fsck; the clock is asked
  * again at most once a second. */
-#define FS_EPOCH    1700000000u
+#define FS_EPOCH     1700000000u
 #define RTC_RETRY_MS 1000
 
 static struct {
