@@ -98,10 +98,12 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define NULL_NOTIFIED   4      /* -> notifications received so far */
 #define NULL_CALL       5      /* call(w[0], MSG_PING) from inside null -> its result */
 #define NULL_COUNT      6      /* -> SVC_NULL requests null answered, this one included */
-#define NULL_GRANT      7      /* w[0] GRANT_READ or _WRITE, w[1] offset, w[2] length: null.c */
 #define NULL_TOUCH_PORT 0x7f20 /* reads a port outside the manifest */
 #define NULL_PEEK_RAW   0x7f21 /* reads *(int32_t *)w[0] inside the component */
 #define NULL_PEEK_GRANT 0x7f22 /* grant_read from pid w[0], which is not calling */
+/* Lab 2's probe of the grant copy: w[0] GRANT_READ or _WRITE, w[1] offset, w[2] length
+ * (null.c). A system type: the fuzzer must not get a writer into its own memory. */
+#define NULL_GRANT 0x7f23
 
 /* Requests of the malicious-driver demo (drivers/evil): each wakes it to
  * attack, so each is a system type that needs PRIV_FAULT, and the service
