@@ -243,7 +243,9 @@ def grade(lab, tree, kernels, timeout, build_first=True, extra_qemu="", out=sys.
                     print("        why:      %s" % reason.split("\n")[0][:200], file=out)
                     if seen:
                         print(show(seen), file=out)
-        print("(%.0f s; the serial logs are in %s)" % (time.monotonic() - t0, tmp), file=out)
+        keep = os.environ.get("GRADE_KEEP") == "1"
+        print("(%.0f s; %s)" % (time.monotonic() - t0, "the serial logs are in " + tmp if keep
+                                else "GRADE_KEEP=1 keeps the serial logs"), file=out)
         print("Score: %d/%d" % (score, total), file=out)
         print("%d passed, %d failed" % (passed, failed), file=out, flush=True)
         return score, total, passed, failed
@@ -273,7 +275,12 @@ def main(argv=None):
     p.add_argument("--tree", default=TOP, help="the tree to grade (default: this one)")
     p.add_argument("--kernels", default=",".join(KERNELS), help="mono,micro (default: both)")
     p.add_argument("--no-build", action="store_true", help="use what is built")
-    p.add_argument("--timeout", type=float, default=float(os.environ.get("GRADE_TIMEOUT") or 60),
+    env = os.environ.get("GRADE_TIMEOUT") or "60"
+    try:
+        default_timeout = float(env)
+    except ValueError:
+        sys.exit("grade: GRADE_TIMEOUT=%s: give a number of seconds" % env)
+    p.add_argument("--timeout", type=float, default=default_timeout,
                    help="seconds for each command (GRADE_TIMEOUT; default 60)")
     a = p.parse_args(argv)
     try:
