@@ -284,6 +284,7 @@ bochs-test: $(DEPS_STAMP)
 include tests/host/host.mk
 include bench/bench.mk
 include tools/faultlab.mk
+include labs/labs.mk
 
 # The guest tests run on a fresh copy of the disk image, never on it.
 test: $(DEPS_STAMP)
@@ -341,6 +342,8 @@ help:
 	@echo "make bench [QUICK=1] [MODE=icount|tcg|kvm]  benchmarks, plots, summary"
 	@echo "make qemu-gdb     QEMU halted, waiting for GDB; then make gdb"
 	@echo "make bochs        boot the ISO in Bochs"
+	@echo "make lab-start LAB=n DIR=path   a student's starter tree (labs/README.md)"
+	@echo "make grade LAB=n [GRADE_TIMEOUT=s]   a lab's tests on both kernels, with points"
 	@echo "make disk         a fresh disk image (build/disk.img); files on the old one are lost"
 	@echo "make tcb          lines of code in ring 0: mono, micro and the hybrid"
 	@echo "make compile_commands.json   for clangd"

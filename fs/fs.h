@@ -85,7 +85,7 @@ struct fs_info {
 extern struct fs_info fs;
 
 int fs_mount(void);    /* 0, or -EIO (fs.state says why) */
-uint32_t fs_now(void); /* seconds for i_mtime: no RTC, so a fixed epoch plus uptime */
+uint32_t fs_now(void); /* seconds for i_mtime: the RTC's Unix time, or an epoch plus uptime */
 /* A group descriptor, pinned in its buffer; checked again at every use,
  * because a corrupt file could have overwritten it since the mount. */
 struct ext2_group_desc *gd_get(uint32_t g, struct buf **bp);

@@ -438,6 +438,6 @@ static const struct component fs_component = {
 	.name = "fs",
 	.serves = {{SVC_FS, fs_handle}},
 	.init = fs_init,
-	.calls = SVC_BIT(SVC_ATA),
+	.calls = SVC_BIT(SVC_ATA) | SVC_BIT(SVC_RTC),
 };
 COMPONENT(fs_component);

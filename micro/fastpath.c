@@ -8,5 +8,14 @@
 
 void fast_switch(struct proc *to)
 {
+	/* LAB 5: BEGIN
+	 * The thread to run next is known: switch to it at once, without
+	 * putting it on the run queue and asking the scheduler to choose
+	 * (common/kern/sched.c has a switch for exactly this). The stub is
+	 * the slow path FASTPATH=0 builds.
+	 * STUB: sched_ready(to);
+	 * STUB: sched_yield();
+	 */
 	sched_switch_to(to);
+	/* LAB 5: END */
 }

@@ -12,6 +12,8 @@
 #      (a small fault-injection campaign of mono and micro) and its check
 #   6. tools/bochs-tests.sh --quick     mono and micro, in Bochs; the
 #      other kernels boot and power off there (tools/bochs.sh --test)
+#   7. labs/check.py                    every lab's grader: full marks on
+#      this tree, less on its starter (LABS=0 skips it)
 # Each runner ends with "N passed, N failed"; their output is passed through
 # and the last line here is the grand total in the same form. A runner that
 # stops without its summary line (or exits non-zero while claiming no
@@ -57,9 +59,9 @@ report=
 # (the default) this script runs itself twice at once, mono and the hybrid
 # in one lane (with the host tests, the ring-0 count and the benchmarks,
 # shown as they run), micro and its variants in the other (with the
-# fault-injection campaign, shown when the first lane ends). Each lane has
-# its own scratch folder and disk copies; the lanes share only the build,
-# which they read. JOBS=1 runs everything in this one process, in order.
+# fault-injection campaign and the labs' graders, shown when the first
+# lane ends). Each lane has its own scratch folder and disk copies; the
+# lanes share only the build, which they read. JOBS=1 runs everything in this one process, in order.
 if [ "${JOBS:-2}" -ge 2 ] && [ -z "${LANE:-}" ]; then
 	lane_a= lane_b=
 	for k in $KERNELS; do
@@ -73,9 +75,10 @@ if [ "${JOBS:-2}" -ge 2 ] && [ -z "${LANE:-}" ]; then
 		[ "${FAULTLAB:-1}" = 0 ] && both_fl=0
 		trap 'kill "$lane_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 		LANE=b KERNELS="${lane_b# }" VARIANTS="$VARIANTS" HOST=0 BENCH=0 TCB=0 \
-			FAULTLAB=$both_fl sh "$0" </dev/null >"$tmp/lane-b" 2>&1 &
+			FAULTLAB=$both_fl LABS=${LABS:-1} sh "$0" </dev/null >"$tmp/lane-b" 2>&1 &
 		lane_pid=$!
-		LANE=a KERNELS="${lane_a# }" VARIANTS= TCB=$both_tcb FAULTLAB=0 sh "$0" </dev/null |
+		LANE=a KERNELS="${lane_a# }" VARIANTS= TCB=$both_tcb FAULTLAB=0 LABS=0 sh "$0" \
+			</dev/null |
 			tee "$tmp/lane-a"
 		wait "$lane_pid"
 		echo "==== the other lane: micro and its variants"
@@ -360,6 +363,13 @@ if [ "$BOCHS" != 0 ]; then
 	done
 else
 	echo "==== bochs: skipped (BOCHS=0)"
+fi
+
+# The labs' graders can fail: full marks here, less on each starter tree.
+if [ "${LABS:-1}" != 0 ] && [ -f labs/check.py ]; then
+	run labs python3 labs/check.py
+else
+	echo "==== labs: skipped (LABS=0)"
 fi
 
 echo "===="

@@ -217,10 +217,18 @@ void service_irq(int line);
 static inline int grant_copy(const struct grant_rec *g, uint32_t off, pde_t *local_space,
 			     uint32_t local, uint32_t len, uint32_t dir)
 {
+	/* LAB 2: BEGIN
+	 * The checks that make a grant a capability: the copy must go the
+	 * way the lender allowed (dir is GRANT_READ or GRANT_WRITE, and in
+	 * g->rights), else -EPERM; and [off, off + len) must lie inside the
+	 * g->len bytes lent, else -EFAULT. Mind that off + len can wrap
+	 * around 2^32.
+	 */
 	if ((dir != GRANT_READ && dir != GRANT_WRITE) || !(g->rights & dir))
 		return -EPERM;
 	if (off > g->len || len > g->len - off)
 		return -EFAULT;
+	/* LAB 2: END */
 	if (dir == GRANT_WRITE)
 		return space_copy(g->space, g->addr + off, local_space, local, len);
 	return space_copy(local_space, local, g->space, g->addr + off, len);

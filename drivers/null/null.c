@@ -17,6 +17,13 @@ static struct {
 } waiter;                  /* the one NULL_TIMER request in progress */
 static uint32_t notified;  /* notifications received */
 static uint32_t last_from; /* their senders, as SVC_BIT()s */
+/* LAB 1: BEGIN
+ * The component's own state for NULL_COUNT: a counter of the requests
+ * null_handle answered (static data: in a server it starts again at 0
+ * when the reincarnation server restarts null).
+ */
+static uint32_t requests;
+/* LAB 1: END */
 
 static void misbehave(struct msg *m)
 {
@@ -44,8 +51,41 @@ static void misbehave(struct msg *m)
 	}
 }
 
+/* NULL_GRANT: one grant copy at the offset and length the caller asks
+ * for, so that lab 2's tests (user/tests/t_lab2.c) can try the checks of
+ * the grant copy from outside. GRANT_READ copies out of the caller's
+ * buffer and answers the sum of the bytes; GRANT_WRITE writes the bytes
+ * (offset + i) & 0xff at the offset and answers 0. The copy's own result
+ * (-EPERM, -EFAULT) is the reply otherwise. */
+static int32_t grant_probe(const struct msg *m)
+{
+	static uint8_t buf[256];
+	uint32_t off = m->w[1], len = m->w[2];
+	if (len > sizeof(buf))
+		return -EINVAL;
+	if (m->w[0] == GRANT_WRITE) {
+		for (uint32_t i = 0; i < len; i++)
+			buf[i] = (uint8_t)(off + i);
+		return grant_write(m, off, buf, len);
+	}
+	if (m->w[0] != GRANT_READ)
+		return -EINVAL;
+	int r = grant_read(m, off, buf, len);
+	if (r < 0)
+		return r;
+	int32_t sum = 0;
+	for (uint32_t i = 0; i < len; i++)
+		sum += buf[i];
+	return sum;
+}
+
 static void null_handle(struct msg *m)
 {
+	/* LAB 1: BEGIN
+	 * Count every request that reaches this handler.
+	 */
+	requests++;
+	/* LAB 1: END */
 	switch (m->type) {
 	case NULL_ECHO: /* a round trip that carries data both ways */
 		m->type = (int32_t)m->w[0];
@@ -76,6 +116,18 @@ static void null_handle(struct msg *m)
 		m->type = call((int)m->w[0], &in);
 		break;
 	}
+	case NULL_GRANT:
+		m->type = grant_probe(m);
+		break;
+	case NULL_COUNT:
+		/* LAB 1: BEGIN
+		 * The reply's type is the result: the requests counted so far,
+		 * this one included (abi/msg.h, NULL_COUNT).
+		 * STUB: m->type = -ENOSYS;
+		 */
+		m->type = (int32_t)requests;
+		/* LAB 1: END */
+		break;
 	case NULL_TOUCH_PORT:
 	case NULL_PEEK_RAW:
 	case NULL_PEEK_GRANT:

@@ -10,8 +10,8 @@ static const struct {
 	const char *name;
 	int svc;
 } services[] = {
-	{"console", SVC_CONSOLE}, {"null", SVC_NULL}, {"fs", SVC_FS},
-	{"net", SVC_NET},         {"ata", SVC_ATA},   {"e1000", SVC_ETH},
+	{"console", SVC_CONSOLE}, {"null", SVC_NULL}, {"fs", SVC_FS},   {"net", SVC_NET},
+	{"ata", SVC_ATA},         {"e1000", SVC_ETH}, {"rtc", SVC_RTC},
 };
 
 /* How long to wait for a restarted service to answer again: the

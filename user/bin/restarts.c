@@ -5,7 +5,7 @@
 
 static const char *const names[SVC_MAX] = {
 	[SVC_CONSOLE] = "console", [SVC_NULL] = "null", [SVC_FS] = "fs",     [SVC_NET] = "net",
-	[SVC_ATA] = "ata",         [SVC_ETH] = "e1000", [SVC_EVIL] = "evil",
+	[SVC_ATA] = "ata",         [SVC_ETH] = "e1000", [SVC_EVIL] = "evil", [SVC_RTC] = "rtc",
 };
 
 int main(void)

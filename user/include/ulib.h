@@ -40,6 +40,8 @@ int spawn_with_env(const char *path, const char *const argv[], const char *const
 /* The environment: NAME=value strings, NULL-terminated (see getenv). */
 extern char **environ;
 int getpid(void);
+/* The parent's pid (SYS_GETPPID, lab 1). */
+int getppid(void);
 int yield(void);
 int sleep_ms(unsigned ms);
 /* Fills up to `max` entries; returns how many were filled. */

@@ -44,6 +44,17 @@ int getpid(void)
 	return trap(SYS_GETPID, 0, 0, 0, 0, 0);
 }
 
+int getppid(void)
+{
+	/* LAB 1: BEGIN
+	 * The wrapper: trap into the kernel with SYS_GETPPID, as getpid()
+	 * above does with SYS_GETPID.
+	 * STUB: return -ENOSYS;
+	 */
+	return trap(SYS_GETPPID, 0, 0, 0, 0, 0);
+	/* LAB 1: END */
+}
+
 int yield(void)
 {
 	return trap(SYS_YIELD, 0, 0, 0, 0, 0);

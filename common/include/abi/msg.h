@@ -42,6 +42,7 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define SVC_ETH     8 /* Ethernet driver (private: the network stack's) */
 #define SVC_PROC    9 /* the kernel's process service (private: the console's ^C) */
 #define SVC_EVIL    10 /* the malicious-driver demo (private: the instructor's tool's) */
+#define SVC_RTC     11 /* real-time clock (private: the fs's, and date's; abi/rtc.h) */
 #define SVC_MAX     16
 
 #define SVC_BIT(s) (1u << (s))
@@ -96,9 +97,13 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define NULL_NOTIFY     3      /* notify(SVC_NULL2) -> 0; null counts what it receives */
 #define NULL_NOTIFIED   4      /* -> notifications received so far */
 #define NULL_CALL       5      /* call(w[0], MSG_PING) from inside null -> its result */
+#define NULL_COUNT      6      /* -> SVC_NULL requests null answered, this one included */
 #define NULL_TOUCH_PORT 0x7f20 /* reads a port outside the manifest */
 #define NULL_PEEK_RAW   0x7f21 /* reads *(int32_t *)w[0] inside the component */
 #define NULL_PEEK_GRANT 0x7f22 /* grant_read from pid w[0], which is not calling */
+/* Lab 2's probe of the grant copy: w[0] GRANT_READ or _WRITE, w[1] offset, w[2] length
+ * (null.c). A system type: the fuzzer must not get a writer into its own memory. */
+#define NULL_GRANT 0x7f23
 
 /* Requests of the malicious-driver demo (drivers/evil): each wakes it to
  * attack, so each is a system type that needs PRIV_FAULT, and the service

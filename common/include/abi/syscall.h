@@ -23,7 +23,8 @@
 #define SYS_KINFO    12 /* (int what, struct kinfo *out) -> 0; see abi/kinfo.h */
 #define SYS_KILL     13 /* (int pid) -> 0; see below */
 #define SYS_INJECT   14 /* (struct inject_req *) -> 0; PRIV_FAULT only: see abi/inject.h */
-#define SYS_MAX      15
+#define SYS_GETPPID  15 /* () -> the parent's pid (labs/lab1-syscall) */
+#define SYS_MAX      16
 
 /* Size of the kernel's dispatch table: numbers at or above it are
  * unknown (-ENOSYS). Server-only calls of the micro kernel sit above SYS_MAX. */
