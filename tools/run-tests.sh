@@ -21,6 +21,8 @@
 #
 # Environment:
 #   KERNELS="mono micro hybrid"   kernels to test (build/<kernel>/os.iso)
+#   JOBS=2                 two lanes at once (below); JOBS=1 one after another
+#   LABS=0                 skip the labs' graders (labs/check.py)
 #   VARIANTS="micro-mach"  kernels built with another transport (IPC=mach):
 #                          the guest suite and its disk check only
 #   BOCHS=0                skip the Bochs runs (they are on by default)
@@ -61,7 +63,8 @@ report=
 # shown as they run), micro and its variants in the other (with the
 # fault-injection campaign and the labs' graders, shown when the first
 # lane ends). Each lane has its own scratch folder and disk copies; the
-# lanes share only the build, which they read. JOBS=1 runs everything in this one process, in order.
+# lanes share only the build, which they read. JOBS=1 runs everything in
+# this one process, in order.
 if [ "${JOBS:-2}" -ge 2 ] && [ -z "${LANE:-}" ]; then
 	lane_a= lane_b=
 	for k in $KERNELS; do
