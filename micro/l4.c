@@ -199,7 +199,7 @@ int32_t ipc_reply(struct proc *srv, int pid, const struct msg *r, struct proc **
 	/* An armed interface fault corrupts this reply (a copy: r may be
 	 * the server's own buffer). */
 	struct msg bad;
-	if (srv->comp >= 0 && srv->comp < MAX_COMPS && iface_faults[srv->comp].armed) {
+	if (inject_iface_armed(srv->comp)) {
 		bad = *r;
 		inject_iface(srv->comp, &bad);
 		r = &bad;

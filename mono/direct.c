@@ -103,8 +103,8 @@ static int32_t direct_syscall(struct trapframe *tf)
 		return -EFAULT;
 	if (!msg_type_allowed(m.type, me->privs))
 		return -EPERM;
-	if (me->flags & PROC_F_SERVER) /* a hybrid's server: its armed interface fault */
-		inject_iface(me->comp, &m);
+	if (inject_iface_armed(me->comp) && (me->flags & PROC_F_SERVER))
+		inject_iface_fire(me->comp, &m); /* a hybrid's server: its armed fault */
 	if (m.grant.len &&
 	    !user_range_mapped(me->pgdir, m.grant.addr, m.grant.len, m.grant.rights & GRANT_WRITE))
 		return -EFAULT;

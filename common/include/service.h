@@ -235,15 +235,23 @@ static inline int grant_copy(const struct grant_rec *g, uint32_t off, pde_t *loc
 }
 /* Fault injection (common/kern/inject.c): an INJ_IFACE fault armed for
  * component comp corrupts the next message it sends or replies. The
- * transports call this on each such message; one load when none is armed. */
+ * transports call this on each such message. It is on every call's path,
+ * so it tests one word, the mask of armed components (bit comp), and
+ * looks further only when some fault is armed. */
 struct iface_fault {
 	uint32_t armed, word, mask;
 };
 extern struct iface_fault iface_faults[MAX_COMPS];
+extern uint32_t iface_armed;
 void inject_iface_fire(int comp, struct msg *m);
+static inline int inject_iface_armed(int comp)
+{
+	return __builtin_expect(iface_armed != 0, 0) && comp >= 0 && comp < MAX_COMPS &&
+	       iface_faults[comp].armed;
+}
 static inline void inject_iface(int comp, struct msg *m)
 {
-	if (comp >= 0 && comp < MAX_COMPS && iface_faults[comp].armed)
+	if (inject_iface_armed(comp))
 		inject_iface_fire(comp, m);
 }
 /* The rights checks both hosts use. */

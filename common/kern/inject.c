@@ -20,6 +20,7 @@
 #include "service.h"
 
 struct iface_fault iface_faults[MAX_COMPS];
+uint32_t iface_armed; /* bit comp: iface_faults[comp] is armed */
 
 /* Called by the transports on a message component comp sends or replies
  * while a fault is armed: the fault fires once. */
@@ -27,6 +28,7 @@ void inject_iface_fire(int comp, struct msg *m)
 {
 	struct iface_fault *f = &iface_faults[comp];
 	f->armed = 0;
+	iface_armed &= ~(1u << comp);
 	if (f->word == 0)
 		m->type ^= (int32_t)f->mask;
 	else if (f->word - 1 < MSG_WORDS)
@@ -63,6 +65,7 @@ static int32_t inject_apply(int comp, struct inject_req *r)
 		if (r->arg0 >= INJ_IFACE_WORDS || !r->arg1)
 			return -EINVAL;
 		iface_faults[comp] = (struct iface_fault){1, r->arg0, r->arg1};
+		iface_armed |= 1u << comp;
 		return 0;
 	}
 	if (r->op != INJ_WRITE && r->op != INJ_XOR && r->op != INJ_WILD)
