@@ -362,6 +362,9 @@ static int32_t mach_syscall(struct trapframe *tf)
 		kmsg_free(k);
 		return r;
 	}
+	/* An interface fault armed for a server corrupts what it sends. */
+	if (inject_iface_armed(me->comp) && (me->flags & PROC_F_SERVER))
+		inject_iface_fire(me->comp, &k->body);
 	struct call_frame f = {svc, {g->addr, g->len, g->rights, me->pgdir}, me->call, NULL, 0};
 	return rpc(me, space_of(me), svc, &f, k, me->pgdir, tf->ecx);
 }
@@ -476,7 +479,10 @@ int32_t ipc_reply(struct proc *srv, int pid, const struct msg *r, struct proc **
 	e->bits = 0; /* a send-once right is consumed by its message */
 	struct kmsg *k = kmsg_alloc();
 	k->body = *r;
-	k->result = r->type;
+	/* An armed interface fault corrupts the reply, in the kernel's copy,
+	 * as l4's ipc_reply does. */
+	inject_iface(srv->comp, &k->body);
+	k->result = k->body.type;
 	k->sender_pid = srv->pid;
 	return send_reply(port, pid, k);
 }

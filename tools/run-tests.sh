@@ -214,11 +214,11 @@ for k in $KERNELS; do
 done
 
 # The fault injector (tests/guest/inject.txt): a boot of its own per kernel
-# on a fresh disk; then the plans its -n printed must be the same on every
+# and variant (its interface faults are the transport's) on a fresh disk; then the plans its -n printed must be the same on every
 # kernel and the same as the planner's built on the host.
 if [ -f tests/guest/inject.txt ]; then
 	inject_logs=
-	for k in $KERNELS; do
+	for k in $KERNELS $VARIANTS; do
 		qemu_disk=
 		if fresh_disk; then
 			qemu_disk="-drive file=$tmp/disk.img,format=raw,if=ide,index=0,media=disk"
