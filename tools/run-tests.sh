@@ -214,8 +214,9 @@ for k in $KERNELS; do
 done
 
 # The fault injector (tests/guest/inject.txt): a boot of its own per kernel
-# and variant (its interface faults are the transport's) on a fresh disk; then the plans its -n printed must be the same on every
-# kernel and the same as the planner's built on the host.
+# and variant (its interface faults are the transport's) on a fresh disk;
+# then the plans its -n printed must be the same on every kernel and the
+# same as the planner's built on the host.
 if [ -f tests/guest/inject.txt ]; then
 	inject_logs=
 	for k in $KERNELS $VARIANTS; do
