@@ -60,8 +60,9 @@ SERVER_COMPS := $(strip $(foreach c,$(COMP_NAMES),$(if $(filter server,$(call pl
 MONO_SRCS := $(if $(KERNEL_COMPS),$(sort $(wildcard mono/*.c mono/*.S)))
 # One transport of the servers: micro/l4.c (with its fast path, unless
 # FASTPATH=0) or micro/mach.c (IPC=mach), which has none.
-MICRO_OUT := $(if $(filter mach,$(IPC)),micro/l4.c micro/fastpath.c,micro/mach.c \
-	$(if $(filter 0,$(FASTPATH)),micro/fastpath.c))
+FAST_SRCS := micro/fastpath.c micro/fastipc.c micro/fastenter.S
+MICRO_OUT := $(if $(filter mach,$(IPC)),micro/l4.c $(FAST_SRCS),micro/mach.c \
+	$(if $(filter 0,$(FASTPATH)),$(FAST_SRCS)))
 MICRO_SRCS := $(if $(SERVER_COMPS),$(filter-out $(MICRO_OUT),$(sort $(wildcard micro/*.c micro/*.S))))
 KERNEL_SRCS := $(SHARED_SRCS) $(MONO_SRCS) $(MICRO_SRCS)
 

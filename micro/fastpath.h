@@ -7,6 +7,7 @@
 #ifndef MICRO_FASTPATH_H
 #define MICRO_FASTPATH_H
 
+#include "micro.h"
 #include "proc.h"
 
 #ifndef FASTPATH
@@ -16,12 +17,31 @@
 #if FASTPATH
 /* The current thread has just blocked on (or for) `to`, which can run. */
 void fast_switch(struct proc *to);
+/* fastipc.c: SYS_CALLR to a server waiting in receive, and the server's
+ * SYS_REPLY_RECV back to such a caller, each straight into the other
+ * thread's ring 3 (sched_enter_user). fast_reply_recv returns only when
+ * the reply is not one it can take; fast_callr falls back by itself. */
+int32_t fast_callr(struct trapframe *tf);
+void fast_reply_to(struct proc *srv, struct trapframe *tf);
+static inline void fast_reply_recv(struct proc *srv, struct trapframe *tf)
+{
+	/* One test on the way of every other reply (SYS_CALL's). */
+	if (ipc_of(srv)->fast_client)
+		fast_reply_to(srv, tf);
+}
+#define FAST_CALLR fast_callr
 #else
 static inline void fast_switch(struct proc *to)
 {
 	sched_ready(to);
 	sched_yield();
 }
+static inline void fast_reply_recv(struct proc *srv, struct trapframe *tf)
+{
+	(void)srv;
+	(void)tf;
+}
+#define FAST_CALLR NULL
 #endif
 
 #endif

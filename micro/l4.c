@@ -130,6 +130,7 @@ const struct transport transport_l4 = {
 	.name = "l4",
 	.syscall = l4_syscall,
 	.call_kernel = l4_call_kernel,
+	.callr = FAST_CALLR, /* else service_callr_slow, through l4_call_kernel */
 };
 const struct transport *const server_transport = &transport_l4;
 
@@ -205,8 +206,13 @@ int32_t ipc_reply(struct proc *srv, int pid, const struct msg *r, struct proc **
 		r = &bad;
 	}
 	/* The caller's buffer was checked at the call and cannot have gone
-	 * away: the caller has been blocked ever since. */
-	if (ci->reply_kva) {
+	 * away: the caller has been blocked ever since. A SYS_CALLR of the
+	 * fast path takes its reply in its saved registers. */
+	if (ci->reply_regs) {
+		caller->tf->edx = r->w[0];
+		caller->tf->esi = r->w[1];
+		caller->tf->edi = r->w[2];
+	} else if (ci->reply_kva) {
 		memcpy(ci->reply_kva, r, sizeof(*r));
 		ci->reply_kva->sender = (uint32_t)srv->pid;
 	} else {

@@ -369,9 +369,9 @@ static int32_t mach_syscall(struct trapframe *tf)
 	return rpc(me, space_of(me), svc, &f, k, me->pgdir, tf->ecx);
 }
 
-/* A component in ring 0 calls a server (a hybrid placement), from its
- * caller's thread, with the kernel's send right. */
-static int32_t mach_call_kernel(int svc, struct msg *m)
+/* A call whose message is kernel memory, sent with the send rights of
+ * name space sp; the reply is copied back into m. */
+static int32_t call_kmsg(int svc, struct msg *m, struct mspace *sp)
 {
 	struct proc *me = current;
 	struct server *s = server_of_svc(svc);
@@ -382,13 +382,29 @@ static int32_t mach_call_kernel(int svc, struct msg *m)
 	k->body = *m;
 	struct grant *g = &m->grant;
 	struct call_frame f = {svc, {g->addr, g->len, g->rights, NULL}, me->call, NULL, 0};
-	return rpc(me, &kernel_space, svc, &f, k, NULL, (uint32_t)m);
+	return rpc(me, sp, svc, &f, k, NULL, (uint32_t)m);
+}
+
+/* A component in ring 0 calls a server (a hybrid placement), from its
+ * caller's thread, with the kernel's send right. */
+static int32_t mach_call_kernel(int svc, struct msg *m)
+{
+	return call_kmsg(svc, m, &kernel_space);
+}
+
+/* SYS_CALLR: the kernel holds the program's message (service_callr_slow
+ * built it from its registers), but the program sends it with its own
+ * rights, through its own name space, as mach_syscall does. */
+static int32_t mach_call_regs(int svc, struct msg *m)
+{
+	return call_kmsg(svc, m, space_of(current));
 }
 
 const struct transport transport_mach = {
 	.name = "mach",
 	.syscall = mach_syscall,
 	.call_kernel = mach_call_kernel,
+	.call_regs = mach_call_regs,
 };
 const struct transport *const server_transport = &transport_mach;
 

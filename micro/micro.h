@@ -51,16 +51,22 @@ struct ipc {
 	struct msg *reply_kva; /* the same, resolved (NULL: use reply_umsg) */
 	int32_t result;        /* the reply's type, or -EDEADSRCDST */
 	struct proc *queue_next;
+	/* A SYS_CALLR on the fast path (fastipc.c): the reply goes into the
+	 * caller's saved registers, and the call's frame lives here, since
+	 * the caller's kernel stack was given up. */
+	int reply_regs;
+	struct call_frame fast_frame;
 	/* As a server: */
 	struct server *srv; /* the server it is (NULL: none) */
 	int receiving;      /* blocked in SYS_RECV */
 	uint32_t recv_umsg;
-	struct msg *recv_kva; /* the same, resolved (NULL: use recv_umsg) */
-	int registered;       /* this instance has said it is ready */
-	uint32_t notes;       /* some note[] word is not 0 */
+	struct msg *recv_kva;     /* the same, resolved (NULL: use recv_umsg) */
+	int registered;           /* this instance has said it is ready */
+	struct proc *fast_client; /* the last caller fast_callr handed it (a hint) */
+	uint32_t notes;           /* some note[] word is not 0 */
 	uint32_t note[NOTE_WORDS];
-	int irq_wait_line; /* blocked in SYS_IRQ_WAIT on this line, or -1 */
-};
+	int irq_wait_line;       /* blocked in SYS_IRQ_WAIT on this line, or -1 */
+} __attribute__((aligned(256))); /* ipc_of is a shift, not a multiply, on the IPC path */
 
 extern struct server servers[NSERVERS];
 extern uint32_t total_restarts;

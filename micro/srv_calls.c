@@ -64,6 +64,7 @@ static int32_t sys_reply_recv(struct trapframe *tf)
 	struct proc *p = registered_server(), *woken;
 	if (!p)
 		return -EPERM;
+	fast_reply_recv(p, tf); /* a SYS_CALLR caller, nothing else to do: no return */
 	/* One buffer holds the reply and then the next request: resolve it
 	 * once for both. */
 	struct msg *kva = user_msg_kva(p->pgdir, tf->ecx, 1), rep;

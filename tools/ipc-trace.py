@@ -8,6 +8,7 @@ docs/03-benchmarks.md shows the results.
 
     python3 tools/ipc-trace.py build/micro-mach      # or build/micro, build/mono
     python3 tools/ipc-trace.py build/micro --list    # every instruction too
+    python3 tools/ipc-trace.py build/micro --regs    # SYS_CALLR's (nullipc)
 
 The round trip reported is the one most of them are (a timer interrupt
 makes a few longer). Ring-0 addresses are named from the kernel's ELF; in
@@ -53,14 +54,20 @@ def name_of(syms, pc):
     return syms[i][1] if i >= 0 else "?"
 
 
-def timed_traps(elf):
-    """Addresses of bench_ipc's `int $0x80` followed by `rdtsc`: the timed calls."""
+def timed_traps(elf, regs=False):
+    """Addresses of bench_ipc's `int $0x80` followed by `rdtsc`: the timed
+    calls; with regs, those followed by `pop` and `rdtsc` (SYS_CALLR's)."""
     r = subprocess.run(["objdump", "-d", elf], stdout=subprocess.PIPE, text=True, check=True)
     lines = [l.split("\t") for l in r.stdout.splitlines() if l.startswith("  ")]
     out = set()
     for i in range(len(lines) - 1):
-        if len(lines[i]) >= 3 and lines[i][2].startswith("int    $0x80") and \
-                len(lines[i + 1]) >= 3 and lines[i + 1][2].startswith("rdtsc"):
+        nxt = [l[2] if len(l) >= 3 else "" for l in lines[i + 1:i + 3]]
+        if regs and (len(nxt) < 2 or not nxt[0].startswith("pop") or
+                     not nxt[1].startswith("rdtsc")):
+            continue
+        if not regs and not nxt[0].startswith("rdtsc"):
+            continue
+        if len(lines[i]) >= 3 and lines[i][2].startswith("int    $0x80"):
             out.add(int(lines[i][0].strip().rstrip(":"), 16))
     return out
 
@@ -97,6 +104,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("build", help="build/<kernel>: its os.iso and kernel.elf")
     p.add_argument("--list", action="store_true", help="print every instruction's function")
+    p.add_argument("--regs", action="store_true",
+                   help="the SYS_CALLR round trips (nullipc) rather than SYS_CALL's (nullsvc)")
     p.add_argument("--timeout", type=float, default=300.0, help="for bench_ipc -q, in s")
     a = p.parse_args()
     os.chdir(ROOT)
@@ -126,7 +135,7 @@ def main():
         mon.close()
     finally:
         q.kill()
-    starts = timed_traps(client_elf)
+    starts = timed_traps(client_elf, a.regs)
     all_trips = list(trips(logf, starts))
     if not os.environ.get("KEEP"):
         os.remove(logf)

@@ -168,6 +168,14 @@ int sched_idle_running(void);
 /* Switches to the given runnable thread at once, bypassing the queue (the
  * IPC fast path); the caller has set current's state. */
 void sched_switch_to(struct proc *next);
+/* The same, for a thread that blocks with nothing on its kernel stack but
+ * its trap frame (the IPC fast path, micro/fastipc.c): next resumes in
+ * ring 3 at once, through its trap frame as it stands, so next must have
+ * nothing pending in the kernel either but the return (whatever frames it
+ * had are dropped). The current thread, when something later switches to
+ * it the ordinary way, continues at resume with esp at its trap frame: an
+ * assembly stub that ends in trapret. */
+__attribute__((noreturn)) void sched_enter_user(struct proc *next, void (*resume)(void));
 /* Sleeps until wakeup(chan); sleep_ticks sleeps for n timer ticks. */
 void sleep_on(const void *chan);
 /* The same, but also wakes at tick `deadline` (0: never); the caller
@@ -185,5 +193,9 @@ __attribute__((noreturn)) void sched_start(void);
 /* Context switch (common/kern/swtch.S): saves callee-saved registers on the
  * old stack, stores its esp in *old, loads new_esp and returns there. */
 void swtch(uint32_t *old, uint32_t new_esp);
+/* sched_enter_user's end: moves to next_tf, writes resume where swtch will
+ * return to for prev, and leaves through trapret. */
+__attribute__((noreturn)) void enter_user(struct trapframe *prev_tf, void (*resume)(void),
+					  struct trapframe *next_tf);
 
 #endif

@@ -102,6 +102,15 @@ struct transport {
 	int32_t (*syscall)(struct trapframe *tf);
 	/* call() from a component in ring 0: m and its grant in kernel memory. */
 	int32_t (*call_kernel)(int svc, struct msg *m);
+	/* SYS_CALLR from ring 3 (abi/syscall.h), or NULL: service_callr_slow
+	 * then carries it as a kernel message through call_regs or call_kernel.
+	 * A transport with a shortcut for messages in registers (l4's fast
+	 * path) puts it here. */
+	int32_t (*callr)(struct trapframe *tf);
+	/* The call of a ring-3 caller whose message the kernel holds (SYS_CALLR),
+	 * or NULL when call_kernel serves: a transport that charges a caller
+	 * by its own state (mach's name space) needs to know it is not ring 0. */
+	int32_t (*call_regs)(int svc, struct msg *m);
 };
 
 /* A system call a host adds at or above SYS_MAX (the server calls). */
@@ -187,6 +196,14 @@ void service_bind(int svc, const struct transport *t);
 int32_t service_syscall(struct trapframe *tf);
 /* What the dispatch table holds for SYS_CALL. */
 int32_t (*service_syscall_entry(void))(struct trapframe *tf);
+/* SYS_CALLR (abi/syscall.h): the entry for the dispatch table (one
+ * transport's callr where only one serves programs, else service_callr),
+ * and the way every transport without a shortcut carries it. */
+int32_t (*service_callr_entry(void))(struct trapframe *tf);
+int32_t service_callr(struct trapframe *tf);
+int32_t service_callr_slow(struct trapframe *tf);
+/* SYS_CALLRs a fast path carried (kinfo's ipc_fast; 0 where there is none). */
+extern uint32_t ipc_fast_calls;
 /* Makes an IRQ line component comp's (a PCI device's, found at run time). */
 int service_take_irq(int comp, int line);
 /* The shared layer's hooks, passed to every host linked in. */

@@ -69,13 +69,11 @@ static void iopb_set(const struct proc *p, int deny)
 	}
 }
 
-void sched_switch_to(struct proc *next)
+/* Everything a switch to next changes but the stack: the thread to run,
+ * the kernel stack its next trap lands on, the address space (CR3 only
+ * when it changes) and the I/O bitmap. */
+static inline void switch_prepare(struct proc *prev, struct proc *next)
 {
-	struct proc *prev = current;
-	if (next == prev) {
-		prev->state = P_RUNNING;
-		return;
-	}
 	if (prev == idle)
 		prev->state = P_RUNNABLE; /* idle is never queued, but is ready */
 	current = next;
@@ -94,7 +92,30 @@ void sched_switch_to(struct proc *next)
 	} else {
 		tss.iomap_base = IOMAP_OFF;
 	}
+}
+
+void sched_switch_to(struct proc *next)
+{
+	struct proc *prev = current;
+	if (next == prev) {
+		prev->state = P_RUNNING;
+		return;
+	}
+	switch_prepare(prev, next);
 	swtch(&prev->kesp, next->kesp);
+}
+
+void sched_enter_user(struct proc *next, void (*resume)(void))
+{
+	struct proc *prev = current;
+	/* What swtch pops when something switches back to prev: four
+	 * callee-saved registers nobody needs, then resume as the return
+	 * address, which leaves esp at prev's trap frame. enter_user writes
+	 * the address once it has left prev's stack, where this call's own
+	 * frames still are. */
+	prev->kesp = (uint32_t)prev->tf - 5 * sizeof(uint32_t);
+	switch_prepare(prev, next);
+	enter_user(prev->tf, resume, next->tf);
 }
 
 /* The running thread's port rights changed (a server registered): load

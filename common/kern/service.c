@@ -10,6 +10,7 @@
 #include "service.h"
 
 struct service services[SVC_MAX];
+uint32_t ipc_fast_calls;
 static int irq_owner[NIRQ]; /* component index + 1; 0: nobody's */
 
 int comp_by_name(const char *name)
@@ -85,6 +86,53 @@ int32_t (*service_syscall_entry(void))(struct trapframe *tf)
 		one = t ? t : one;
 	}
 	return one ? one->syscall : service_syscall;
+}
+
+/* SYS_CALLR (abi/syscall.h) where the transport has no shortcut for it:
+ * the same checks as SYS_CALL, then the message, built from the
+ * registers, goes as a kernel message. It lends nothing, so nothing of the
+ * caller's memory is looked at. On a refusal the words stay as they came. */
+int32_t service_callr_slow(struct trapframe *tf)
+{
+	struct proc *me = current;
+	uint32_t svc = tf->ebx;
+	int32_t r = service_admit(svc, me);
+	if (r)
+		return r;
+	struct msg m = {.type = (int32_t)tf->ecx, .w = {tf->edx, tf->esi, tf->edi}};
+	if (!msg_type_allowed(m.type, me->privs))
+		return -EPERM;
+	if (me->flags & PROC_F_SERVER)
+		inject_iface(me->comp, &m); /* an armed interface fault: what it sends */
+	const struct transport *t = services[svc].transport;
+	r = t->call_regs ? t->call_regs((int)svc, &m) : t->call_kernel((int)svc, &m);
+	/* A reply overwrote m; a call that ended without one left its words. */
+	tf->edx = m.w[0];
+	tf->esi = m.w[1];
+	tf->edi = m.w[2];
+	return r;
+}
+
+/* SYS_CALLR in a kernel with several transports (a hybrid). */
+int32_t service_callr(struct trapframe *tf)
+{
+	uint32_t svc = tf->ebx;
+	if (svc - 1 >= SVC_MAX - 1 || !services[svc].transport)
+		return service_callr_slow(tf); /* which says why not */
+	const struct transport *t = services[svc].transport;
+	return t->callr ? t->callr(tf) : service_callr_slow(tf);
+}
+
+int32_t (*service_callr_entry(void))(struct trapframe *tf)
+{
+	int32_t (*one)(struct trapframe *) = service_syscall_entry();
+	/* One transport serves every program's call: its shortcut, or none. */
+	for (int s = 1; s < SVC_MAX; s++) {
+		const struct transport *t = services[s].transport;
+		if (t && t != &transport_kernel && t->syscall == one)
+			return t->callr ? t->callr : service_callr_slow;
+	}
+	return service_callr;
 }
 
 int32_t service_call_from(int comp, int svc, struct msg *m)

@@ -280,12 +280,15 @@ static int32_t sys_kinfo(struct trapframe *tf)
 		.privs = current->privs,
 		.idle_tsc = idle_tsc,
 		.frames_free = pmm_free_frames(),
+		.ipc_fast = ipc_fast_calls,
 	};
 	kpages_usage(&k.heap_used, &k.heap_blocks);
 	strlcpy(k.flavour, kernel_name, sizeof(k.flavour));
 	strlcpy(k.ipc, ipc_name, sizeof(k.ipc));
 	for (struct proc *p = procs; p < procs + NPROC; p++)
 		k.nprocs += p->state != P_UNUSED;
+	for (int s = 1; s < SVC_MAX; s++)
+		k.ipc_fastpath |= services[s].transport && services[s].transport->callr;
 	return copy_to_user(current->pgdir, tf->ecx, &k, sizeof(k));
 }
 
@@ -305,6 +308,7 @@ void syscall_init(void)
 	syscall_table[SYS_KILL] = sys_kill;
 	syscall_table[SYS_GETPPID] = sys_getppid;
 	syscall_table[SYS_CALL] = service_syscall_entry();
+	syscall_table[SYS_CALLR] = service_callr_entry();
 	/* The calls hosts add above SYS_MAX (the server calls). */
 	for (const struct host *const *h = hosts; *h; h++)
 		for (const struct host_call *c = (*h)->calls; c && c->nr; c++) {

@@ -79,6 +79,23 @@ static int32_t grant_probe(const struct msg *m)
 	return sum;
 }
 
+/* NULL_MIX: a reply whose words all differ from the request's, so a test
+ * sees each travel both ways, and a check that nothing but the three words
+ * came (a message in registers leaves the rest 0). */
+static int32_t mix(struct msg *m)
+{
+	uint32_t rest = m->grant.addr | m->grant.len | m->grant.rights;
+	for (int i = 3; i < MSG_WORDS; i++)
+		rest |= m->w[i];
+	if (rest)
+		return -EINVAL;
+	uint32_t a = m->w[0], b = m->w[1], c = m->w[2];
+	m->w[0] = c;
+	m->w[1] = a;
+	m->w[2] = b;
+	return (int32_t)(a + b + c);
+}
+
 static void null_handle(struct msg *m)
 {
 	/* LAB 1: BEGIN
@@ -118,6 +135,9 @@ static void null_handle(struct msg *m)
 	}
 	case NULL_GRANT:
 		m->type = grant_probe(m);
+		break;
+	case NULL_MIX:
+		m->type = mix(m);
 		break;
 	case NULL_COUNT:
 		/* LAB 1: BEGIN

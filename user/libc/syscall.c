@@ -87,6 +87,23 @@ int svc_call(int service, struct msg *m)
 	return trap(SYS_CALL, (uint32_t)service, (uint32_t)m, 0, 0, 0);
 }
 
+int svc_callr(int service, int type, uint32_t w[3])
+{
+	uint32_t a = w[0], b = w[1], c = w[2];
+	int r;
+
+	/* syscall_trap passes five arguments but returns only eax: the reply's
+	 * words come back in edx, esi and edi. */
+	asm volatile("int $0x80"
+		     : "=a"(r), "+d"(a), "+S"(b), "+D"(c)
+		     : "0"(SYS_CALLR), "b"(service), "c"(type)
+		     : "memory");
+	w[0] = a;
+	w[1] = b;
+	w[2] = c;
+	return r;
+}
+
 int poweroff(int code)
 {
 	return trap(SYS_POWEROFF, (uint32_t)code, 0, 0, 0, 0);

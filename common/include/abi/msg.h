@@ -98,6 +98,8 @@ _Static_assert(sizeof(struct msg) == 64, "a message is 64 bytes");
 #define NULL_NOTIFIED   4      /* -> notifications received so far */
 #define NULL_CALL       5      /* call(w[0], MSG_PING) from inside null -> its result */
 #define NULL_COUNT      6      /* -> SVC_NULL requests null answered, this one included */
+#define NULL_MIX        7      /* -> w[0]+w[1]+w[2], w[] rotated (w[2],w[0],w[1]); -EINVAL if
+				* any other word or the grant is not 0 (SYS_CALLR's test) */
 #define NULL_TOUCH_PORT 0x7f20 /* reads a port outside the manifest */
 #define NULL_PEEK_RAW   0x7f21 /* reads *(int32_t *)w[0] inside the component */
 #define NULL_PEEK_GRANT 0x7f22 /* grant_read from pid w[0], which is not calling */

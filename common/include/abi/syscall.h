@@ -24,11 +24,23 @@
 #define SYS_KILL     13 /* (int pid) -> 0; see below */
 #define SYS_INJECT   14 /* (struct inject_req *) -> 0; PRIV_FAULT only: see abi/inject.h */
 #define SYS_GETPPID  15 /* () -> the parent's pid (labs/lab1-syscall) */
-#define SYS_MAX      16
+#define SYS_CALLR    16 /* (int service, int type, w0, w1, w2) -> reply type; see below */
+#define SYS_MAX      17
 
 /* Size of the kernel's dispatch table: numbers at or above it are
  * unknown (-ENOSYS). Server-only calls of the micro kernel sit above SYS_MAX. */
 #define SYSCALL_SLOTS 64
+
+/* SYS_CALLR is SYS_CALL with the message in registers, for requests that
+ * fit in three words and lend nothing (no grant): ebx the service, ecx the
+ * request's type, edx, esi, edi its w[0], w[1], w[2]; every other field of
+ * the message the service sees is 0. The reply comes back the same way:
+ * eax its type, edx, esi, edi its w[0..2] (the rest of the reply is
+ * dropped). When the kernel refuses or ends the call (-EPERM, -EDEADSRCDST,
+ * ...), edx, esi and edi keep the request's words. ebx, ecx and ebp are
+ * preserved. It exists because a message in memory costs the kernel a page
+ * walk and two 64-byte copies per round trip: micro's fast path carries
+ * such a call to a waiting server without either (docs/02b). */
 
 /* SYS_SPAWN starts a program. With image == NULL the kernel finds path in
  * its initial ramdisk; otherwise image points to image_size bytes of ELF
