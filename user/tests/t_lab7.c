@@ -1,4 +1,5 @@
-/* t_lab7: lab 7's checks of the Internet checksum and the echo reply:
+/* t_lab7: lab 7's checks of the checksum and the echo reply: t_lab7 gateway|self */
+/*
  *   t_lab7 gateway  echo requests of odd and even sizes to 10.0.2.2 (QEMU's
  *                   user networking answers them itself, and checks our
  *                   IP and ICMP checksums, as we check its)
