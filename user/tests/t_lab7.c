@@ -1,4 +1,4 @@
-/* t_lab7: lab 7's checks of the checksum and the echo reply: t_lab7 gateway|self */
+/* t_lab7: lab 7's checks of the checksum and the echo reply: t_lab7 gateway|self|tcp N */
 /*
  *   t_lab7 gateway  echo requests of odd and even sizes to 10.0.2.2 (QEMU's
  *                   user networking answers them itself, and checks our
@@ -6,10 +6,15 @@
  *   t_lab7 self     echo requests to our own address, 10.0.2.15: the
  *                   stack's loopback hands each to its own input path, so
  *                   the echo reply it gets back is the one this stack built
+ *   t_lab7 tcp N    echo one TCP connection on port 7 (the host's client
+ *                   reaches it through a forward of 127.0.0.1) and want N
+ *                   bytes; unlike tcpecho it gives up, so a stack that
+ *                   drops every segment fails in seconds
  * Every reply is checked field by field, its checksum with this file's own
  * code (RFC 1071), not the stack's. */
 #include <socket.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <ulib.h>
 
@@ -35,14 +40,19 @@ static uint16_t own_csum(const uint8_t *p, int len)
 	return (uint16_t)~sum;
 }
 
+#define ACCEPT_MS 10000 /* for the host's connection */
+#define RECV_MS   5000  /* for each piece of it */
+
 static void icmp_counters(const char *when)
 {
 	struct net_stats s;
 	if (net_stats(&s) == 0)
-		printf("     icmp %s: %u requests in, %u replies out, %u replies in, %u bad "
-		       "checksums\n",
+		printf("     icmp %s: %u requests in, %u replies out, %u replies in; bad "
+		       "checksums: "
+		       "%u IP, %u ICMP, %u TCP\n",
 		       when, s.icmp.rx_echo_requests, s.icmp.tx_echo_replies,
-		       s.icmp.rx_echo_replies, s.icmp.rx_bad_checksum);
+		       s.icmp.rx_echo_replies, s.ip.rx_bad_checksum, s.icmp.rx_bad_checksum,
+		       s.tcp.rx_bad_checksum);
 }
 
 /* One echo request of n data bytes (a pattern from fill) to ip, and its
@@ -99,6 +109,43 @@ static void run(uint32_t ip)
 	close(fd);
 }
 
+static void tcp(int want)
+{
+	static char buf[16384];
+	int fd = socket(SOCK_STREAM);
+	check(fd >= 0, "a TCP socket");
+	check_int("bind to port 7", bind(fd, 0, 7), 0);
+	check_int("listen", listen(fd, 1), 0);
+	sock_timeout(fd, ACCEPT_MS);
+	printf("t_lab7: listening on TCP port 7\n");
+	uint32_t ip;
+	uint16_t port;
+	int c = accept(fd, &ip, &port);
+	if (c < 0) {
+		icmp_counters("now");
+		fail("no connection from the host within %d ms: %s", ACCEPT_MS, strerror(c));
+	}
+	sock_timeout(c, RECV_MS);
+	int total = 0;
+	for (;;) {
+		int r = recv(c, buf, sizeof(buf), 0);
+		if (r < 0) {
+			icmp_counters("now");
+			fail("recv after %d bytes: %s", total, strerror(r));
+		}
+		if (r == 0)
+			break;
+		int w = write_all(c, buf, (size_t)r);
+		if (w < 0)
+			fail("send after %d bytes: %s", total, strerror(w));
+		total += r;
+	}
+	close(c);
+	close(fd);
+	printf("t_lab7: %d bytes echoed\n", total);
+	check_int("bytes echoed, up to the host's end of stream", total, want);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "gateway") == 0) {
@@ -111,8 +158,10 @@ int main(int argc, char **argv)
 		/* Each request went out and came back in through the stack. */
 		check_int("echo requests our stack answered",
 			  (int)(b.icmp.tx_echo_replies - a.icmp.tx_echo_replies), 6);
+	} else if (argc == 3 && strcmp(argv[1], "tcp") == 0) {
+		tcp(atoi(argv[2]));
 	} else {
-		printf("usage: t_lab7 gateway|self\n");
+		printf("usage: t_lab7 gateway|self|tcp BYTES\n");
 		return 2;
 	}
 	pass();
