@@ -95,8 +95,10 @@ def host_binary(tree):
     if tree not in _built:
         r = subprocess.run(["make", "-C", tree, "--no-print-directory", "-j2",
                             "build/host/test_lab7"], capture_output=True, text=True)
+        lines = (r.stdout + r.stderr).strip().split("\n")
+        first = [l for l in lines if "error" in l] or lines[-1:]
         _built[tree] = None if r.returncode == 0 else \
-            "make build/host/test_lab7 failed: " + (r.stdout + r.stderr).strip().split("\n")[-1]
+            "make build/host/test_lab7 failed: " + first[0]
     return _built[tree]
 
 
