@@ -46,9 +46,11 @@ def base_kernel(variant):
 
 
 class GuestTest:
-    def __init__(self, name, points, command, regex, expect, kernels, exit_status, after):
+    def __init__(self, name, points, command, regex, expect, kernels, exit_status, after,
+                 host=None, ready=None):
         self.name, self.points, self.command, self.regex = name, points, command, regex
         self.expect, self.kernels, self.exit_status, self.after = expect, kernels, exit_status, after
+        self.host, self.ready = host, ready
 
 
 class HostTest:
@@ -58,11 +60,18 @@ class HostTest:
 
 class Lab:
     """A lab's tests. kernels: where its guest tests run (both, unless the
-    lab is about one kernel, which its handout then says)."""
+    lab is about one kernel, which its handout then says). net="user":
+    every boot gets an e1000 on QEMU's restricted user networking, with
+    ports forwarded from 127.0.0.1 only (tools/hostpeer.py)."""
 
-    def __init__(self, number, title, kernels=KERNELS, qemu_args="", setup=(), icount=False):
+    def __init__(self, number, title, kernels=KERNELS, qemu_args="", setup=(), icount=False,
+                 net=None):
         self.number, self.title, self.kernels = number, title, tuple(kernels)
         self.qemu_args = qemu_args
+        if net not in (None, "user"):
+            raise ValueError("Lab(net=%r): a grader's network is \"user\" (restricted, "
+                             "127.0.0.1 forwards) or none" % (net,))
+        self.net = net
         # icount: boot under -icount shift=0, so that rdtsc counts guest
         # instructions, the same figure on every run (design.md "Measuring").
         self.icount = icount
@@ -71,13 +80,17 @@ class Lab:
         # matter for a score: a failure shows in the graded tests).
         self.setup = list(setup)
 
-    def guest(self, name, points, command, regex, expect, kernels=None, exit=None, check=None):
+    def guest(self, name, points, command, regex, expect, kernels=None, exit=None, check=None,
+              host=None, ready=None):
         """A command at the shell; passes when regex matches its output (and
         check(output, kernel), if given, returns None). exit=N: the command
         must instead end QEMU with status N (a kernel panic is 3). A test
-        of 0 points is a step that later tests need, not graded."""
+        of 0 points is a step that later tests need, not graded. host=CMD
+        (with net="user"): a host command run meanwhile, once the guest
+        printed the regex ready=, that must exit 0 too (the host= and
+        ready= options of tests/guest/*.txt)."""
         self.tests.append(GuestTest(name, points, command, regex, expect,
-                                    tuple(kernels or self.kernels), exit, check))
+                                    tuple(kernels or self.kernels), exit, check, host, ready))
 
     def host(self, name, points, fn, expect, kernels=None):
         """fn(tree, outputs) with outputs[kernel][test name] = what that
@@ -142,9 +155,10 @@ def run_guest(lab, tree, kernel, timeout, tmp, extra_qemu):
     for i, cmd in enumerate(lab.setup):
         lines.append("setup%d\t%s\t^" % (i, cmd))
     for t in tests:
-        if "\t" in t.command or "\t" in t.regex:
-            raise ValueError("test %s: no tabs in a command or regex" % t.name)
+        if any("\t" in x for x in (t.command, t.regex, t.host or "", t.ready or "")):
+            raise ValueError("test %s: no tabs in a command, regex, host= or ready=" % t.name)
         opt = "\texit=%d" % t.exit_status if t.exit_status is not None else ""
+        opt += "".join("\t%s=%s" % kv for kv in (("ready", t.ready), ("host", t.host)) if kv[1])
         lines.append("%s\t%s\t%s%s" % (t.name, t.command, t.regex, opt))
     listfile = os.path.join(tmp, "tests-%s.txt" % kernel)
     with open(listfile, "w", encoding="utf-8") as f:
@@ -157,7 +171,7 @@ def run_guest(lab, tree, kernel, timeout, tmp, extra_qemu):
         kernel=kernel, iso=os.path.join(tree, "build", kernel, "os.iso"), tests=listfile,
         timeout_boot=max(60.0, 2 * timeout), timeout_test=timeout,
         timeout_total=max(300.0, timeout * (len(lines) + 4)), measure=[],
-        log=os.path.join(tmp, "serial-%s.log" % kernel), net=None, pcap=None,
+        log=os.path.join(tmp, "serial-%s.log" % kernel), net=lab.net, pcap=None,
         placement=os.path.join(tree, "build", kernel, "placement.txt"),
         qemu=os.environ.get("QEMU", "qemu-system-i386"), qemu_args=qemu_args, memory="128")
     r = Recorder(args, lab.icount)
@@ -201,9 +215,8 @@ def grade(lab, tree, kernels, timeout, build_first=True, extra_qemu="", out=sys.
                 why = build(tree, k, os.path.join(tmp, "build.log"))
                 if why:
                     print("the tree does not build: %s" % why, file=out)
-                    print("Score: 0/%d" % sum(t.points for t in lab.tests
-                                              if set(t.kernels) & set(kernels + ["host"])),
-                          file=out)
+                    print("Score: 0/%d" % sum(t.points for t in lab.tests for k in t.kernels
+                                              if k in kernels + ["host"]), file=out)
                     print("0 passed, 1 failed", file=out, flush=True)
                     return None
         outputs = {k: run_guest(lab, tree, k, timeout, tmp, extra_qemu) for k in kernels}

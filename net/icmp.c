@@ -70,6 +70,37 @@ static void icmp_echo_reply_in(struct netstack *ns, const struct ip_info *ip, co
 	ns->st.icmp.rx_no_socket++;
 }
 
+/* The answer to an echo request: what ping measures. */
+static void icmp_echo(struct netstack *ns, const struct ip_info *ip, const uint8_t *p, uint32_t len)
+{
+	/* LAB 7: BEGIN
+	 * Answer the echo request at p (len bytes: the whole ICMP message,
+	 * its checksum already checked) with an echo reply (RFC 792): build
+	 * it in ip_payload(ns) (the send buffer, after room for the IP
+	 * header): the request with type ICMP_ECHO_REPLY (0) and code 0, the
+	 * identifier, sequence number and data unchanged, and a checksum
+	 * computed again over the reply, with csum_add and csum_fold (the
+	 * checksum field is zero while it is summed). Count it in
+	 * ns->st.icmp.tx_echo_replies, and send it to where the request came
+	 * from (ip->src) with ip_send, which writes the IP header (our
+	 * address its source); count a send that returned 0 in tx_msgs.
+	 * STUB: (void)ns;
+	 * STUB: (void)ip;
+	 * STUB: (void)p;
+	 * STUB: (void)len;
+	 */
+	uint8_t *r = ip_payload(ns);
+	memcpy(r, p, len);
+	r[0] = ICMP_ECHO_REPLY;
+	r[1] = 0;
+	wr16(r + 2, 0);
+	wr16(r + 2, csum_fold(csum_add(0, r, len)));
+	ns->st.icmp.tx_echo_replies++;
+	if (ip_send(ns, ip->src, IPPROTO_ICMP, len) == 0)
+		ns->st.icmp.tx_msgs++;
+	/* LAB 7: END */
+}
+
 void icmp_input(struct netstack *ns, const struct ip_info *ip, const uint8_t *p, uint32_t len)
 {
 	ns->st.icmp.rx_msgs++;
@@ -89,11 +120,7 @@ void icmp_input(struct netstack *ns, const struct ip_info *ip, const uint8_t *p,
 			return;
 		}
 		ns->st.icmp.rx_echo_requests++;
-		memcpy(ip_payload(ns), p, len);
-		ip_payload(ns)[0] = ICMP_ECHO_REPLY;
-		ip_payload(ns)[1] = 0;
-		ns->st.icmp.tx_echo_replies++;
-		icmp_send(ns, ip->src, len);
+		icmp_echo(ns, ip, p, len);
 		break;
 	case ICMP_ECHO_REPLY:
 		icmp_echo_reply_in(ns, ip, p, len);

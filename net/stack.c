@@ -54,26 +54,65 @@ void net_leave(struct netstack *ns)
 
 /* --- helpers ------------------------------------------------------------------ */
 
+/* The Internet checksum (RFC 1071) in three pieces, so that a header and
+ * its payload, or the pseudo-header and a segment, can be summed without
+ * copying them together: csum_add sums, csum_fold finishes. */
 uint32_t csum_add(uint32_t sum, const uint8_t *p, uint32_t len)
 {
+	/* LAB 7: BEGIN
+	 * Add the len bytes at p to the running sum, as big-endian 16-bit
+	 * words (p[0] is the high byte of the first word), and return the
+	 * new sum (RFC 1071 4.1 has it in C). An odd last byte is the high
+	 * byte of a word whose low byte is zero (RFC 1071 2.(1)). Keep the
+	 * carries in the upper half of the 32-bit sum: csum_fold adds them
+	 * back. The sum may be folded here too (that keeps its value).
+	 * STUB: (void)p;
+	 * STUB: (void)len;
+	 * STUB: return sum;
+	 */
 	uint32_t i = 0;
 	for (; i + 1 < len; i += 2)
 		sum += (uint32_t)((p[i] << 8) | p[i + 1]);
 	if (i < len)
 		sum += (uint32_t)p[i] << 8; /* RFC 1071 2.(1): pad with a zero byte */
 	return sum;
+	/* LAB 7: END */
 }
 
 uint16_t csum_fold(uint32_t sum)
 {
+	/* LAB 7: BEGIN
+	 * Turn the running sum into the checksum field's value: add the
+	 * carries (the upper 16 bits) back into the lower 16 until none is
+	 * left (one pass can make a new carry: 0x1FFFF is 0xFFFF + 1, which
+	 * is 0x10000), and return the one's complement of the result. Over
+	 * a message whose checksum field is right the result is 0.
+	 * STUB: (void)sum;
+	 * STUB: return 0xFFFF;
+	 */
 	while (sum >> 16)
 		sum = (sum & 0xFFFF) + (sum >> 16);
 	return (uint16_t)~sum;
+	/* LAB 7: END */
 }
 
 uint32_t csum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint32_t len)
 {
+	/* LAB 7: BEGIN
+	 * The running sum of the pseudo-header that UDP and TCP put before
+	 * their segment when they sum it (RFC 768, RFC 9293 3.1): the source
+	 * and destination addresses (host byte order here: each is two
+	 * 16-bit words), a zero byte and the protocol number (one word), and
+	 * the UDP or TCP length (header and data). Return it unfolded, as
+	 * csum_add does; it is the sum csum_add then starts from.
+	 * STUB: (void)src;
+	 * STUB: (void)dst;
+	 * STUB: (void)proto;
+	 * STUB: (void)len;
+	 * STUB: return 0;
+	 */
 	return (src >> 16) + (src & 0xFFFF) + (dst >> 16) + (dst & 0xFFFF) + proto + len;
+	/* LAB 7: END */
 }
 
 /* Not cryptographic (there is no source of good randomness here), but it

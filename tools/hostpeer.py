@@ -7,7 +7,9 @@ Guest traffic goes to two places only, never to any other address:
               forwarded from 127.0.0.1, picked free at each boot so runs
               side by side never collide. Only TCP passes: restricted slirp
               drops every UDP datagram the guest sends (libslirp's
-              udp_input), and answers no ping.
+              udp_input); of pings it answers only those to itself,
+              10.0.2.2 (libslirp's icmp_input replies for its virtual
+              host, restricted or not).
   --net tap   an e1000 on a tap device inside a network namespace this
               module creates (and removes) for the boot: the namespace's end
               is 10.0.2.2/24, the guest's static 10.0.2.15 its only peer.

@@ -67,7 +67,7 @@ FUZZ_ITERS ?= 200000
 HOST_NET_CFLAGS ?= $(HOST_TEST_CFLAGS) -m32
 HOST_NET_CPPFLAGS := $(HOST_TEST_CPPFLAGS) -Inet
 HOST_NET_TEST_NAMES := test_net_basic test_net_tcp test_net_close test_net_bulk \
-	test_net_timers test_net_malformed test_net_fuzz
+	test_net_timers test_net_malformed test_net_fuzz test_lab7
 HOST_NET_TEST_BINS := $(addprefix $(HOST_BUILD)/,$(HOST_NET_TEST_NAMES))
 HOST_TEST_BINS += $(HOST_NET_TEST_BINS)
 # The protocol core: every file of net/ but the component glue (service.c),
