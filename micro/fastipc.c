@@ -16,12 +16,71 @@
  * swtch as always, and lands in fast_resume_client or fast_resume_server
  * (fastenter.S), which end in trapret. Every case this half does not take
  * goes to the slow path, which gives the same results (t_callr compares
- * them). */
+ * them). micro/fastenter.S has both halves again in assembly, for the
+ * common case; this C is the reference, and takes what the assembly
+ * leaves. */
 #include "abi/errno.h"
+#include "arch.h"
+#include "fastipc_layout.h"
 #include "fastpath.h"
 #include "kernel.h"
 #include "micro.h"
 #include "proc.h"
+
+/* fastenter.S reads these as numbers (fastipc_layout.h). */
+#define AT(type, field, v) _Static_assert(__builtin_offsetof(type, field) == (v), #type "." #field)
+AT(struct proc, slot, P_SLOT);
+AT(struct proc, pid, P_PID);
+AT(struct proc, state, P_STATE);
+AT(struct proc, pgdir, P_PGDIR);
+AT(struct proc, kstack, P_KSTACK);
+AT(struct proc, kesp, P_KESP);
+AT(struct proc, tf, P_TF);
+AT(struct proc, brk_min, P_BRK_MIN);
+AT(struct proc, killed, P_KILLED);
+AT(struct proc, caps, P_CAPS);
+AT(struct proc, flags, P_FLAGS);
+AT(struct proc, nioports, P_NIOPORTS);
+AT(struct proc, call, P_CALL);
+AT(struct ipc, state, I_STATE);
+AT(struct ipc, reply_regs, I_REPLY_REGS);
+AT(struct ipc, fast_frame, I_FAST_FRAME);
+AT(struct ipc, srv, I_SRV);
+AT(struct ipc, receiving, I_RECEIVING);
+AT(struct ipc, recv_umsg, I_RECV_UMSG);
+AT(struct ipc, recv_kva, I_RECV_KVA);
+AT(struct ipc, registered, I_REGISTERED);
+AT(struct ipc, fast_client, I_FAST_CLIENT);
+AT(struct ipc, notes, I_NOTES);
+AT(struct call_frame, svc, 0);
+AT(struct server, proc, S_PROC);
+AT(struct server, comp, S_COMP);
+AT(struct server, queue_head, S_QUEUE_HEAD);
+AT(struct server, busy_since, S_BUSY_SINCE);
+AT(struct service, comp, SV_COMP);
+AT(struct tss, esp0, TSS_ESP0);
+AT(struct tss, iomap_base, TSS_IOMAP);
+AT(struct trapframe, edi, TF_EDI);
+AT(struct trapframe, esi, TF_ESI);
+AT(struct trapframe, ebx, TF_EBX);
+AT(struct trapframe, edx, TF_EDX);
+AT(struct trapframe, ecx, TF_ECX);
+AT(struct trapframe, eax, TF_EAX);
+AT(struct msg, type, M_TYPE);
+AT(struct msg, sender, M_SENDER);
+AT(struct msg, w, M_W);
+_Static_assert(sizeof(struct ipc) == 1u << I_SHIFT, "struct ipc");
+_Static_assert(sizeof(struct server) == 1u << S_SHIFT, "struct server");
+_Static_assert(sizeof(struct service) == 1u << SV_SHIFT, "struct service");
+_Static_assert(sizeof(struct msg) == M_SIZE && MSG_WORDS == 11, "struct msg");
+_Static_assert(IOMAP_OFF == IOMAP_OFF_V && KSTACK_SIZE == KSTACK_SIZE_V && KERNBASE == KERNBASE_V &&
+		       SVC_MAX == SVC_MAX_V,
+	       "constants");
+_Static_assert(P_RUNNING == P_RUNNING_V && P_SLEEPING == P_SLEEPING_V &&
+		       IPC_REPLY_WAIT == IPC_REPLY_WAIT_V && PROC_F_SERVER == PROC_F_SERVER_V,
+	       "states");
+_Static_assert(MSG_SYS_FIRST == MSG_SYS_FIRST_V && MSG_SYS_LAST - MSG_SYS_FIRST == MSG_SYS_SPAN_V,
+	       "message types");
 
 /* fastenter.S: swtch's way back into a thread that blocked here. */
 void fast_resume_client(void);

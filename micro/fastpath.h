@@ -23,13 +23,20 @@ void fast_switch(struct proc *to);
  * the reply is not one it can take; fast_callr falls back by itself. */
 int32_t fast_callr(struct trapframe *tf);
 void fast_reply_to(struct proc *srv, struct trapframe *tf);
+/* fastenter.S: the same two halves in assembly, for the common case.
+ * fast_callr_asm is SYS_CALLR's entry and falls back to fast_callr;
+ * fast_reply_asm returns when it cannot take the reply. */
+int32_t fast_callr_asm(struct trapframe *tf);
+void fast_reply_asm(struct trapframe *tf);
 static inline void fast_reply_recv(struct proc *srv, struct trapframe *tf)
 {
 	/* One test on the way of every other reply (SYS_CALL's). */
-	if (ipc_of(srv)->fast_client)
+	if (ipc_of(srv)->fast_client) {
+		fast_reply_asm(tf);
 		fast_reply_to(srv, tf);
+	}
 }
-#define FAST_CALLR fast_callr
+#define FAST_CALLR fast_callr_asm
 #else
 static inline void fast_switch(struct proc *to)
 {
