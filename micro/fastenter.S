@@ -138,6 +138,11 @@ fast_reply_asm:
 	movl I_FAST_CLIENT(%ebx), %edi	/* c, the caller it answers */
 	testl %edi, %edi
 	jz 9f
+	movl P_SLOT(%edi), %esi		/* ci: waiting in registers, or */
+	shll $I_SHIFT, %esi		/* fast_reply_to's (a SYS_CALL) */
+	addl $ipcs, %esi
+	cmpl $0, I_REPLY_REGS(%esi)
+	je 9f
 	movl P_PID(%edi), %ecx
 	cmpl TF_EBX(%edx), %ecx
 	jne 9f
@@ -153,10 +158,10 @@ fast_reply_asm:
 	jne 9f
 	cmpl $0, iface_armed
 	jne 9f
-	movl I_SRV(%ebx), %esi		/* s: nobody queued */
-	cmpl $0, S_QUEUE_HEAD(%esi)
+	movl I_SRV(%ebx), %edx		/* s: nobody queued (tf is done with) */
+	cmpl $0, S_QUEUE_HEAD(%edx)
 	jne 9f
-	movl S_COMP(%esi), %ecx
+	movl S_COMP(%edx), %ecx
 	testl %ecx, %ecx
 	js 9f
 	cmpl $P_SLEEPING_V, P_STATE(%edi)
@@ -165,12 +170,7 @@ fast_reply_asm:
 	jne 9f
 	cmpl $0, P_NIOPORTS(%edi)
 	jne 9f
-	movl P_SLOT(%edi), %esi		/* ci: waiting for us, in registers */
-	shll $I_SHIFT, %esi
-	addl $ipcs, %esi
-	cmpl $0, I_REPLY_REGS(%esi)
-	je 9f
-	cmpl $IPC_REPLY_WAIT_V, I_STATE(%esi)
+	cmpl $IPC_REPLY_WAIT_V, I_STATE(%esi)	/* waiting for us */
 	jne 9f
 	movl I_FAST_FRAME(%esi), %edx	/* its call was to our component */
 	shll $SV_SHIFT, %edx

@@ -152,6 +152,16 @@ int32_t fast_callr(struct trapframe *tf)
 	sched_enter_user(srv, fast_resume_client);
 }
 
+void fast_call_enter(struct proc *me, struct proc *srv, const struct call_frame *f)
+{
+	struct ipc *mi = ipc_of(me);
+	mi->fast_frame = *f;
+	me->call = &mi->fast_frame;
+	ipc_of(srv)->fast_client = me;
+	ipc_fast_calls++;
+	sched_enter_user(srv, fast_resume_client);
+}
+
 void fast_reply_to(struct proc *p, struct trapframe *tf)
 {
 	struct ipc *si = ipc_of(p);
@@ -169,16 +179,22 @@ void fast_reply_to(struct proc *p, struct trapframe *tf)
 	    s->queue_head || si->notes || inject_iface_armed(p->comp))
 		return;
 	struct ipc *ci = ipc_of(c);
-	if (!ci->reply_regs || ci->state != IPC_REPLY_WAIT || c->state != P_SLEEPING || c->killed ||
-	    server_of_svc(c->call->svc) != s)
+	if (c->call != &ci->fast_frame || ci->state != IPC_REPLY_WAIT || c->state != P_SLEEPING ||
+	    c->killed || server_of_svc(c->call->svc) != s || (!ci->reply_regs && !ci->reply_kva))
 		return;
 
-	/* The reply, into the caller's saved registers. */
+	/* The reply, into the caller's saved registers, or into its buffer
+	 * (resolved at the call, and mapped since: it has been blocked). */
 	struct trapframe *ct = c->tf;
 	ct->eax = (uint32_t)kva->type;
-	ct->edx = kva->w[0];
-	ct->esi = kva->w[1];
-	ct->edi = kva->w[2];
+	if (ci->reply_regs) {
+		ct->edx = kva->w[0];
+		ct->esi = kva->w[1];
+		ct->edi = kva->w[2];
+	} else {
+		memcpy(ci->reply_kva, kva, sizeof(*kva));
+		ci->reply_kva->sender = (uint32_t)p->pid;
+	}
 	ci->state = IPC_NONE;
 	ci->reply_regs = 0;
 	c->call = NULL;

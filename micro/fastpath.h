@@ -22,6 +22,10 @@ void fast_switch(struct proc *to);
  * thread's ring 3 (sched_enter_user). fast_reply_recv returns only when
  * the reply is not one it can take; fast_callr falls back by itself. */
 int32_t fast_callr(struct trapframe *tf);
+/* The same for a program's SYS_CALL, from block_on once the message is in
+ * the server's buffer: its frame f is kept in its struct ipc. */
+__attribute__((noreturn)) void fast_call_enter(struct proc *me, struct proc *srv,
+					       const struct call_frame *f);
 void fast_reply_to(struct proc *srv, struct trapframe *tf);
 /* fastenter.S: the same two halves in assembly, for the common case.
  * fast_callr_asm is SYS_CALLR's entry and falls back to fast_callr;
@@ -42,6 +46,12 @@ static inline void fast_switch(struct proc *to)
 {
 	sched_ready(to);
 	sched_yield();
+}
+static inline void fast_call_enter(struct proc *me, struct proc *srv, const struct call_frame *f)
+{
+	(void)me;
+	(void)srv;
+	(void)f;
 }
 static inline void fast_reply_recv(struct proc *srv, struct trapframe *tf)
 {

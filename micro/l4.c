@@ -36,9 +36,10 @@ static void hand_to_server(struct proc *srv, struct proc *caller, const struct m
 
 /* The caller's message is m (its own resolved buffer, or its kernel copy)
  * and its frame is ready: hand it straight to a waiting server, or keep a
- * copy in the queue, and block until the reply or the server's death. */
+ * copy in the queue, and block until the reply or the server's death.
+ * user: the call is a program's SYS_CALL (its trap frame is its own). */
 static int32_t block_on(struct proc *me, struct server *s, struct call_frame *f,
-			const struct msg *m)
+			const struct msg *m, int user)
 {
 	struct ipc *mi = ipc_of(me);
 	me->call = f;
@@ -46,6 +47,10 @@ static int32_t block_on(struct proc *me, struct server *s, struct call_frame *f,
 	struct proc *srv = s->proc;
 	if (srv && ipc_of(srv)->receiving) {
 		hand_to_server(srv, me, m);
+		/* A program's own call has nothing left on this stack but the
+		 * way back: the fast path enters the server in ring 3. */
+		if (user && !f->outer && !(me->flags & PROC_F_SERVER))
+			fast_call_enter(me, srv, f);
 		fast_switch(srv);
 	} else {
 		if (m != &mi->msg)
@@ -106,7 +111,7 @@ static int32_t l4_syscall(struct trapframe *tf)
 		return -EFAULT;
 	mi->reply_umsg = tf->ecx;
 	struct call_frame f = {svc, {g->addr, g->len, g->rights, me->pgdir}, me->call, NULL, 0};
-	return block_on(me, s, &f, m);
+	return block_on(me, s, &f, m, 1);
 }
 
 /* A component in ring 0 calls a server (a hybrid placement): the message
@@ -123,7 +128,7 @@ static int32_t l4_call_kernel(int svc, struct msg *m)
 	mi->reply_kva = m;
 	struct grant *g = &m->grant;
 	struct call_frame f = {svc, {g->addr, g->len, g->rights, NULL}, me->call, NULL, 0};
-	return block_on(me, s, &f, m);
+	return block_on(me, s, &f, m, 0);
 }
 
 const struct transport transport_l4 = {

@@ -45,7 +45,7 @@ struct kinfo {
 	uint32_t frames_free;
 	uint32_t heap_used;   /* bytes in kpages buffers, rounded to pages */
 	uint32_t heap_blocks; /* how many such buffers are live */
-	uint32_t ipc_fast;     /* SYS_CALLRs the register fast path carried */
+	uint32_t ipc_fast;     /* calls (SYS_CALL, SYS_CALLR) micro's fast path carried */
 	uint32_t ipc_fastpath; /* 1: some service has that fast path (micro's l4) */
 };
 
