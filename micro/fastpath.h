@@ -23,9 +23,9 @@ void fast_switch(struct proc *to);
  * the reply is not one it can take; fast_callr falls back by itself. */
 int32_t fast_callr(struct trapframe *tf);
 /* The same for a program's SYS_CALL, from block_on once the message is in
- * the server's buffer: its frame f is kept in its struct ipc. */
-__attribute__((noreturn)) void fast_call_enter(struct proc *me, struct proc *srv,
-					       const struct call_frame *f);
+ * the server's buffer: its frame f is kept in its struct ipc. Returns
+ * only if it does not take the call (lab 5's starter). */
+void fast_call_enter(struct proc *me, struct proc *srv, const struct call_frame *f);
 void fast_reply_to(struct proc *srv, struct trapframe *tf);
 /* fastenter.S: the same two halves in assembly, for the common case.
  * fast_callr_asm is SYS_CALLR's entry and falls back to fast_callr;
