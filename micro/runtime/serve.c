@@ -99,6 +99,12 @@ void *dma_alloc(uint32_t len, uint32_t *pa)
 	return va < 0 && va > -4096 ? NULL : (void *)va;
 }
 
+void *comp_keep(uint32_t len)
+{
+	int32_t va = sc(SYS_KEEP, len, 0, 0, 0, 0);
+	return va < 0 && va > -4096 ? NULL : (void *)va;
+}
+
 void comp_log(const char *fmt, ...)
 {
 	char buf[256];

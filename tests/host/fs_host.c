@@ -8,6 +8,8 @@
  * - grants of the test's requests: fs_req() records the buffer lent with
  *   the request under the sender's pid, as a kernel does; grant_read and
  *   grant_write copy in and out of it with the same checks as mono's.
+ * - comp_keep: one static region, which fs_boot (the fs's init run again,
+ *   as a restart would) finds as the last instance left it.
  * - comp_log goes to stderr, comp_uptime_ms is a variable the tests set,
  *   comp_pid_alive a list of pids the tests killed. */
 #include <stdarg.h>
@@ -238,6 +240,24 @@ void *dma_alloc(uint32_t len, uint32_t *pa)
 	(void)len;
 	(void)pa;
 	return NULL;
+}
+
+/* The kept memory outlives the fs's init, as a server's outlives its
+ * instance: a test "restarts" the fs by running init again (fs_boot). */
+static uint8_t keep_mem[2u << 20] __attribute__((aligned(4096)));
+static uint32_t keep_len;
+
+void *comp_keep(uint32_t len)
+{
+	if (!len || len > sizeof(keep_mem) || (keep_len && len != keep_len))
+		return NULL;
+	keep_len = len;
+	return keep_mem;
+}
+
+void host_keep_wipe(void)
+{
+	memset(keep_mem, 0, sizeof(keep_mem));
 }
 
 void comp_log(const char *fmt, ...)
