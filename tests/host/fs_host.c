@@ -8,8 +8,9 @@
  * - grants of the test's requests: fs_req() records the buffer lent with
  *   the request under the sender's pid, as a kernel does; grant_read and
  *   grant_write copy in and out of it with the same checks as mono's.
- * - comp_keep: one static region, which fs_boot (the fs's init run again,
- *   as a restart would) finds as the last instance left it.
+ * - comp_keep: one static region; fs_restart (the fs's init run again, as
+ *   a server's restart would) finds it as the last instance left it, and
+ *   fs_boot (a boot) zeroes it first.
  * - comp_log goes to stderr, comp_uptime_ms is a variable the tests set,
  *   comp_pid_alive a list of pids the tests killed. */
 #include <stdarg.h>
@@ -316,11 +317,22 @@ const struct component *fs_comp(void)
 	return __start_components[0].c;
 }
 
-void fs_boot(void)
+static void fs_start(void)
 {
 	const struct component *c = fs_comp();
 	CHECK(c->serves[0].svc == SVC_FS && c->serves[1].svc == 0);
 	/* The disk, and the clock for time stamps (answered -ENOENT here). */
 	CHECK(c->calls == (SVC_BIT(SVC_ATA) | SVC_BIT(SVC_RTC)));
 	CHECK_EQ(c->init(), 0);
+}
+
+void fs_boot(void)
+{
+	host_keep_wipe(); /* a boot: no memory is kept from before */
+	fs_start();
+}
+
+void fs_restart(void)
+{
+	fs_start(); /* the kept memory is as the last instance left it */
 }

@@ -81,7 +81,8 @@ uint32_t bcache_pinned(void);
 uint32_t icache_refs(void);
 
 const struct component *fs_comp(void);
-void fs_boot(void); /* runs the component's init: mounts the disk */
+void fs_boot(void);    /* a boot: no kept memory, then the component's init: mounts the disk */
+void fs_restart(void); /* the server's restart: init again, the kept memory (comp_keep) kept */
 
 /* --- requests, as a process with pid t_pid sends them --------------------- */
 
