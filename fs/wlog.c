@@ -180,8 +180,10 @@ int wlog_commit(void)
 	 * it leaves the old commit point (the request was never acknowledged),
 	 * after it the whole request. The compiler must not move the store
 	 * before the copies: __asm__ volatile("" ::: "memory") between them.
-	 * STUB: while ((b = bcache_next_changed()))
-	 * STUB: 	;
+	 * (The stub only empties the list, as any version must: nothing is
+	 * logged, so a restart loses what the cache held.)
+	 * STUB: for (b = bcache_next_changed(); b; b = bcache_next_changed()) {
+	 * STUB: }
 	 * STUB: (void)n;
 	 */
 	while ((b = bcache_next_changed())) {
