@@ -200,6 +200,14 @@ struct buf *bcache_next_changed(void)
 	return NULL;
 }
 
+struct buf *bcache_next_dirty(uint32_t *i)
+{
+	for (; *i < nbufs; (*i)++)
+		if (bufs[*i].valid && bufs[*i].dirty)
+			return &bufs[(*i)++];
+	return NULL;
+}
+
 void bcache_init(uint32_t block_size, uint32_t nblocks)
 {
 	bsize = block_size;

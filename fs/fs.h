@@ -66,6 +66,7 @@ uint32_t bcache_pinned(void); /* buffers held: 0 between requests (tests check) 
  * cache), and each in turn, taken off the list; NULL at its end. */
 uint32_t bcache_changed(void);
 struct buf *bcache_next_changed(void);
+struct buf *bcache_next_dirty(uint32_t *i); /* from buffer *i on (start at 0); NULL: no more */
 
 /* --- wlog.c ------------------------------------------------------------- */
 

@@ -74,6 +74,7 @@ void host_disk_free(void);
 void host_pid_kill(uint32_t pid); /* comp_pid_alive(pid) is 0 from now on */
 void host_pids_revive(void);
 void host_keep_wipe(void); /* zeroes comp_keep's memory, as at a cold boot */
+extern int host_keep_none; /* comp_keep refuses (a table with no keep= for fs) */
 
 /* Introspection of the fs (fs/bcache.c, fs/inode.c): leaked references
  * show up here long before the fs runs out of buffers or inodes. */

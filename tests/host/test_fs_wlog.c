@@ -3,15 +3,16 @@
  * micro's kernel keeps it across a server's death) must find every change
  * an earlier request acknowledged, though the cache that held it is gone
  * and nothing was synced; a boot (fs_boot: no memory kept) finds only the
- * disk. Normal writes stay lazy: the log costs no disk write until it is
- * full, and a request it cannot hold is written through before its reply. */
+ * disk. Normal writes stay lazy: the log costs no disk write, full or not
+ * (it is compacted to the dirty blocks); with no kept memory every change
+ * is written through before its reply. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fs_test.h"
 
-#define BIG (2u << 20) /* more than the log holds (1 MiB of images) */
+#define BIG (2u << 20) /* more than the cache and a log area hold (1 MiB) */
 
 static uint8_t data[BIG], back[BIG];
 
@@ -93,21 +94,15 @@ static void test_restart_without_log_loses(void)
 	CHECK_EQ(t_stat("/old", &st), 0);
 }
 
-/* A request larger than the log is written through before its reply: the
- * disk has it with no sync, and a restart finds it. 4 KiB blocks too. */
-static void test_too_big_written_through(void)
+/* A request larger than the cache: what left the cache is on the disk,
+ * the log (compacted to the dirty blocks) has the rest; a restart finds
+ * all of it. 4 KiB blocks too. */
+static void test_bigger_than_cache(void)
 {
 	stage();
 	make_image("b.img", "-b 4096", "16M");
 	pattern(data, BIG, 7);
 	write_file("/big", data, BIG);
-	size_t len;
-	host_disk_save(tpath("b.img"));
-	uint8_t *on_disk = debugfs_cat("b.img", "/big", &len);
-	CHECK(on_disk != NULL);
-	CHECK_EQ(len, BIG);
-	CHECK(memcmp(on_disk, data, BIG) == 0);
-	free(on_disk);
 	fs_restart();
 	int h = t_open("/big", O_RDONLY);
 	CHECK(h >= 0);
@@ -117,8 +112,27 @@ static void test_too_big_written_through(void)
 	save_and_fsck("b.img");
 }
 
-/* Many small requests fill the log: it is written back then, and every
- * one of them survives the restart that follows. */
+/* With no memory kept (the table grants no keep=), every change is
+ * written through before its reply: on the disk with no sync. */
+static void test_no_log_writes_through(void)
+{
+	stage();
+	host_keep_none = 1;
+	make_image("t.img", "-b 1024", "8M");
+	write_file("/through", "written through\n", 16);
+	host_keep_none = 0;
+	size_t len;
+	host_disk_save(tpath("t.img"));
+	uint8_t *on_disk = debugfs_cat("t.img", "/through", &len);
+	CHECK(on_disk != NULL);
+	CHECK_EQ(len, 16);
+	CHECK(memcmp(on_disk, "written through\n", 16) == 0);
+	free(on_disk);
+	CHECK_EQ(fsck_status("t.img"), 0);
+}
+
+/* Many small requests fill the live area, which is compacted, with no
+ * disk write; every one of them survives the restart that follows. */
 static void test_log_fills(void)
 {
 	stage();
@@ -126,10 +140,12 @@ static void test_log_fills(void)
 	int h = t_open("/many", O_WRONLY | O_CREAT | O_APPEND);
 	CHECK(h >= 0);
 	char rec[16];
-	for (int i = 0; i < 1500; i++) { /* about 2 blocks a request: the log fills twice */
+	uint32_t writes = disk.writes;
+	for (int i = 0; i < 1500; i++) { /* 2 blocks a request: the area fills, is compacted */
 		snprintf(rec, sizeof(rec), "%014d\n", i);
 		CHECK_EQ(t_write(h, rec, 15), 15);
 	}
+	CHECK_EQ(disk.writes, writes);
 	CHECK_EQ(t_close(h), 0);
 	fs_restart();
 	uint8_t *buf;
@@ -161,8 +177,11 @@ static void test_other_disk_drops_log(void)
 int main(void)
 {
 	static const struct fs_test tests[] = {
-		FS_TEST(test_restart_keeps_acknowledged), FS_TEST(test_restart_without_log_loses),
-		FS_TEST(test_too_big_written_through),    FS_TEST(test_log_fills),
+		FS_TEST(test_restart_keeps_acknowledged),
+		FS_TEST(test_restart_without_log_loses),
+		FS_TEST(test_bigger_than_cache),
+		FS_TEST(test_no_log_writes_through),
+		FS_TEST(test_log_fills),
 		FS_TEST(test_other_disk_drops_log),
 	};
 	return fs_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
