@@ -16,6 +16,9 @@
  * comes only when the log is full. This is a redo journal in the sense of
  * ext3's (whole blocks, a commit point per transaction, replay at mount),
  * kept in memory: it survives the server, not a power cut or a panic.
+ * Where the fs runs in ring 0 (mono) a crash of it is a kernel panic and
+ * no instance would ever replay a log, so there it keeps none
+ * (comp_restartable) and costs nothing.
  *
  * Layout: a head (below), then two areas of WLOG_AREA bytes of block
  * images; one is live. A request is one transaction: its records are
@@ -67,6 +70,7 @@ _Static_assert(sizeof(struct wlog_head) <= WLOG_HEAD, "the log's head fits");
 
 static struct wlog_head *head; /* NULL: no kept memory, every change goes through */
 static uint32_t cap;           /* records an area holds at this mount (0: none) */
+static int through;            /* no log, but a restart is possible: write through */
 
 /* Record i of area a: its image, bsize bytes. */
 static uint8_t *image(uint32_t a, uint32_t i)
@@ -125,11 +129,16 @@ static int replay(const struct wlog_area *a, uint32_t n, uint32_t sectors)
 
 void wlog_recover(void)
 {
+	cap = 0;
+	head = NULL;
+	/* In ring 0 a crash of the fs is the kernel's: no instance would
+	 * replay a log, so none is kept, and nothing is written through. */
+	if (!(through = comp_restartable()))
+		return;
 	if (!(head = comp_keep(WLOG_BYTES))) { /* once an instance: at its init */
 		comp_log("fs: no memory kept for a write log: every change is written through\n");
 		return;
 	}
-	cap = 0;
 	if (head->magic != WLOG_MAGIC || head->live > 1)
 		return;
 	const struct wlog_area *a = &head->area[head->live];
@@ -199,10 +208,10 @@ int wlog_commit(void)
 {
 	if (!bcache_changed())
 		return 0;
-	if (!cap) { /* no log at all: the caller writes everything through */
+	if (!cap) { /* no log: write through if a restart could lose it */
 		while (bcache_next_changed())
 			;
-		return -ENOSPC;
+		return through ? -ENOSPC : 0;
 	}
 	struct wlog_area *a = &head->area[head->live];
 	uint32_t n = a->committed;

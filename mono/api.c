@@ -201,6 +201,11 @@ void *comp_keep(uint32_t len)
 	return va;
 }
 
+int comp_restartable(void)
+{
+	return 0; /* a fault here is a panic (mono/host.c) */
+}
+
 void comp_log(const char *fmt, ...)
 {
 	uint32_t f = irq_save();

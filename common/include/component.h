@@ -181,6 +181,12 @@ void *dma_alloc(uint32_t len, uint32_t *pa);
  * per component. NULL if not granted, or len differs from the first ask. */
 void *comp_keep(uint32_t len);
 
+/* Whether this component can outlive a crash of its own: 1 as a server
+ * (the reincarnation server starts a new instance), 0 in ring 0 (a crash
+ * there is a kernel panic). What a component keeps only for its next
+ * instance it need not keep where there is none. */
+int comp_restartable(void);
+
 /* Diagnostic output straight to the kernel log, bypassing the console. */
 void comp_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

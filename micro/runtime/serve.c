@@ -105,6 +105,11 @@ void *comp_keep(uint32_t len)
 	return va < 0 && va > -4096 ? NULL : (void *)va;
 }
 
+int comp_restartable(void)
+{
+	return 1; /* a fault kills this server alone, and it is started again */
+}
+
 void comp_log(const char *fmt, ...)
 {
 	char buf[256];

@@ -257,6 +257,11 @@ void *comp_keep(uint32_t len)
 	return keep_mem;
 }
 
+int comp_restartable(void)
+{
+	return 1; /* the tests restart the fs as micro would (fs_restart) */
+}
+
 void host_keep_wipe(void)
 {
 	memset(keep_mem, 0, sizeof(keep_mem));
