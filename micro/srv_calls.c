@@ -231,7 +231,11 @@ static int32_t sys_keep(struct trapframe *tf)
 		s->keep_pa = first;
 		s->keep_pages = n;
 	}
+	/* Mapping them again is part of a restart: the page table it may
+	 * need comes from the reserve, as the rest of the restart does. */
+	reserve_enter();
 	uint32_t va = map_pages(p, s->keep_pa, n, PTE_U | PTE_W | PTE_BORROWED);
+	reserve_leave();
 	if (!va)
 		return -ENOMEM;
 	s->keep_mapped = p->pid;
