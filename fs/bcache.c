@@ -34,6 +34,7 @@ static uint32_t nbufs, bsize, spb, limit, ndirty;
 static int16_t changed[BCACHE_MAX_BUFS];
 static uint32_t nchanged;
 static uint8_t changed_lost;
+static uint8_t tracking; /* the write log wants the list (not in ring 0) */
 
 /* How often a request is sent again when the driver died under it or was
  * restarted since we last asked it about the disk. */
@@ -171,7 +172,7 @@ static void hash_remove(struct buf *b)
 /* A block the current request changed: on the list once. */
 static void changed_add(struct buf *b)
 {
-	if (b->txn)
+	if (b->txn || !tracking)
 		return;
 	if (nchanged == BCACHE_MAX_BUFS) {
 		changed_lost = 1;
@@ -179,6 +180,11 @@ static void changed_add(struct buf *b)
 	}
 	b->txn = 1;
 	changed[nchanged++] = (int16_t)(b - bufs);
+}
+
+void bcache_track_changes(int on)
+{
+	tracking = (uint8_t) !!on;
 }
 
 uint32_t bcache_changed(void)
@@ -217,6 +223,7 @@ void bcache_init(uint32_t block_size, uint32_t nblocks)
 	ndirty = 0;
 	nchanged = 0;
 	changed_lost = 0;
+	tracking = 0; /* until the write log asks (wlog_mounted) */
 	lru_head = lru_tail = NIL;
 	for (int i = 0; i < NHASH; i++)
 		hash[i] = NIL;

@@ -64,6 +64,7 @@ uint32_t bcache_pinned(void); /* buffers held: 0 between requests (tests check) 
 /* The blocks the current request changed (bdirty, bget_zero, bwrite): how
  * many at most (more than BCACHE_MAX_BUFS if one of them already left the
  * cache), and each in turn, taken off the list; NULL at its end. */
+void bcache_track_changes(int on); /* off (the default after bcache_init): no list */
 uint32_t bcache_changed(void);
 struct buf *bcache_next_changed(void);
 struct buf *bcache_next_dirty(uint32_t *i); /* from buffer *i on (start at 0); NULL: no more */

@@ -70,7 +70,7 @@ _Static_assert(sizeof(struct wlog_head) <= WLOG_HEAD, "the log's head fits");
 
 static struct wlog_head *head; /* NULL: no kept memory, every change goes through */
 static uint32_t cap;           /* records an area holds at this mount (0: none) */
-static int through;            /* no log, but a restart is possible: write through */
+static int restartable;        /* a server: a restart can follow a crash */
 
 /* Record i of area a: its image, bsize bytes. */
 static uint8_t *image(uint32_t a, uint32_t i)
@@ -133,7 +133,7 @@ void wlog_recover(void)
 	head = NULL;
 	/* In ring 0 a crash of the fs is the kernel's: no instance would
 	 * replay a log, so none is kept, and nothing is written through. */
-	if (!(through = comp_restartable()))
+	if (!(restartable = comp_restartable()))
 		return;
 	if (!(head = comp_keep(WLOG_BYTES))) { /* once an instance: at its init */
 		comp_log("fs: no memory kept for a write log: every change is written through\n");
@@ -167,6 +167,7 @@ void wlog_recover(void)
 void wlog_mounted(const struct ext2_super *sb)
 {
 	cap = 0;
+	bcache_track_changes(restartable); /* in ring 0 nothing needs the list */
 	if (!head)
 		return;
 	head->magic = 0; /* not a valid log until the head says which disk */
@@ -211,7 +212,7 @@ int wlog_commit(void)
 	if (!cap) { /* no log: write through if a restart could lose it */
 		while (bcache_next_changed())
 			;
-		return through ? -ENOSPC : 0;
+		return restartable ? -ENOSPC : 0;
 	}
 	struct wlog_area *a = &head->area[head->live];
 	uint32_t n = a->committed;
