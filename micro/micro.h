@@ -14,8 +14,8 @@
 
 /* One server: a component placed as a server (indexed like svc_table),
  * or the reincarnation server (RS_SLOT). Its rights are its table row;
- * what it keeps across restarts is its image, its queue, its counts and
- * the memory it asked to keep (comp_keep). */
+ * what it keeps across restarts is its image, its queue and its counts
+ * (and, in srv_calls.c, the memory it asked to keep: comp_keep). */
 #define RS_SLOT  MAX_COMPS
 #define NSERVERS (MAX_COMPS + 1)
 
@@ -32,8 +32,6 @@ struct server {
 	int retired;                          /* given up: its callers get an error */
 	uint32_t timer_at;                    /* tick of its pending timer (0: none) */
 	uint32_t next_map_va;                 /* where its next MMIO or DMA mapping goes */
-	uint32_t keep_pa, keep_pages;         /* comp_keep's frames: outlive every instance */
-	int32_t keep_mapped;                  /* the instance (pid) that has them mapped */
 };
 
 /* Where a server's device mappings and DMA buffers go: above the heap's

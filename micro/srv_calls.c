@@ -209,6 +209,13 @@ static int32_t sys_dma_alloc(struct trapframe *tf)
  * they are mapped borrowed, so the address space's teardown at the
  * server's death leaves them alone, and the next instance that asks for
  * the same length gets the same frames, with what the last one left. */
+struct kept {
+	uint32_t pa, pages; /* the frames: outlive every instance */
+	int32_t mapped;     /* the instance (pid) that has them mapped */
+};
+/* Beside struct server, whose size the fast path fixes (fastipc_layout.h). */
+static struct kept kept[NSERVERS];
+
 static int32_t sys_keep(struct trapframe *tf)
 {
 	struct proc *p = registered_server();
@@ -216,29 +223,30 @@ static int32_t sys_keep(struct trapframe *tf)
 	if (!p || p->comp < 0)
 		return -EPERM;
 	struct server *s = ipc_of(p)->srv;
+	struct kept *k = &kept[s - servers];
 	uint32_t n = PGROUNDUP(len) / PAGE_SIZE;
 	if (!len || len > comp_grants[p->comp].r.keep_bytes)
 		return -EPERM;
-	if (s->keep_pages && (s->keep_pages != n || s->keep_mapped == p->pid))
+	if (k->pages && (k->pages != n || k->mapped == p->pid))
 		return -EINVAL; /* one region, of one size, once an instance */
 	if (n * PAGE_SIZE > map_room(p))
 		return -ENOMEM;
-	if (!s->keep_pages) {
+	if (!k->pages) {
 		uint32_t first = pmm_alloc_contig(n, 1);
 		if (!first)
 			return -ENOMEM;
 		memset(P2V(first), 0, n * PAGE_SIZE);
-		s->keep_pa = first;
-		s->keep_pages = n;
+		k->pa = first;
+		k->pages = n;
 	}
 	/* Mapping them again is part of a restart: the page table it may
 	 * need comes from the reserve, as the rest of the restart does. */
 	reserve_enter();
-	uint32_t va = map_pages(p, s->keep_pa, n, PTE_U | PTE_W | PTE_BORROWED);
+	uint32_t va = map_pages(p, k->pa, n, PTE_U | PTE_W | PTE_BORROWED);
 	reserve_leave();
 	if (!va)
 		return -ENOMEM;
-	s->keep_mapped = p->pid;
+	k->mapped = p->pid;
 	return (int32_t)va;
 }
 
