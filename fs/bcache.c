@@ -2,7 +2,8 @@
  * through here. A fixed pool (BCACHE_BYTES, so 1024 buffers of 1 KiB or
  * 256 of 4 KiB), found by a hash of the block number, replaced least
  * recently used first, written back lazily (a dirty bit) when a buffer is
- * reused or on bcache_sync().
+ * reused or on bcache_sync(). What each request changed is listed for
+ * the write log (wlog.c), which keeps it until the disk has it.
  *
  * The disk is reached only through the disk driver's protocol (abi/fs.h,
  * SVC_ATA), granting it this component's own memory. Runs of adjacent
@@ -26,6 +27,14 @@ static struct buf bufs[BCACHE_MAX_BUFS];
 static int16_t hash[NHASH];
 static int16_t lru_head, lru_tail; /* head: most recently used */
 static uint32_t nbufs, bsize, spb, limit, ndirty;
+/* The buffers the current request changed, each once (its txn flag), for
+ * the write log (wlog.c); changed_lost: one of them left the cache before
+ * the request's end, or the list was full, so the log cannot have the
+ * request's every change. */
+static int16_t changed[BCACHE_MAX_BUFS];
+static uint32_t nchanged;
+static uint8_t changed_lost;
+static uint8_t tracking; /* the write log wants the list (not in ring 0) */
 
 /* How often a request is sent again when the driver died under it or was
  * restarted since we last asked it about the disk. */
@@ -160,6 +169,51 @@ static void hash_remove(struct buf *b)
 		*p = b->hnext;
 }
 
+/* A block the current request changed: on the list once. */
+static void changed_add(struct buf *b)
+{
+	if (b->txn || !tracking)
+		return;
+	if (nchanged == BCACHE_MAX_BUFS) {
+		changed_lost = 1;
+		return;
+	}
+	b->txn = 1;
+	changed[nchanged++] = (int16_t)(b - bufs);
+}
+
+void bcache_track_changes(int on)
+{
+	tracking = (uint8_t) !!on;
+}
+
+uint32_t bcache_changed(void)
+{
+	return changed_lost ? BCACHE_MAX_BUFS + 1 : nchanged;
+}
+
+struct buf *bcache_next_changed(void)
+{
+	while (nchanged) {
+		struct buf *b = &bufs[changed[--nchanged]];
+		if (b->txn) {
+			b->txn = 0;
+			if (b->valid)
+				return b;
+		}
+	}
+	changed_lost = 0; /* the list is empty: the next request starts afresh */
+	return NULL;
+}
+
+struct buf *bcache_next_dirty(uint32_t *i)
+{
+	for (; *i < nbufs; (*i)++)
+		if (bufs[*i].valid && bufs[*i].dirty)
+			return &bufs[(*i)++];
+	return NULL;
+}
+
 void bcache_init(uint32_t block_size, uint32_t nblocks)
 {
 	bsize = block_size;
@@ -167,6 +221,9 @@ void bcache_init(uint32_t block_size, uint32_t nblocks)
 	limit = nblocks;
 	nbufs = BCACHE_BYTES / block_size;
 	ndirty = 0;
+	nchanged = 0;
+	changed_lost = 0;
+	tracking = 0; /* until the write log asks (wlog_mounted) */
 	lru_head = lru_tail = NIL;
 	for (int i = 0; i < NHASH; i++)
 		hash[i] = NIL;
@@ -229,6 +286,7 @@ static int flush_run(struct buf *b)
 
 int bwrite(struct buf *b)
 {
+	changed_add(b); /* the log's image must not be older than the disk's */
 	if (disk_io(ATA_WRITE, b->blk * spb, spb, b->data) < 0) {
 		comp_log("fs: writing block %u failed\n", (unsigned)b->blk);
 		return -EIO;
@@ -252,6 +310,10 @@ static struct buf *get_free(void)
 			return NULL;
 		if (b->valid)
 			hash_remove(b);
+		if (b->txn) { /* changed by this request: its image is gone */
+			b->txn = 0;
+			changed_lost = 1;
+		}
 		b->valid = 0;
 		return b;
 	}
@@ -312,6 +374,7 @@ struct buf *bget_zero(uint32_t blk)
 
 void bdirty(struct buf *b)
 {
+	changed_add(b);
 	if (!b->dirty) {
 		b->dirty = 1;
 		ndirty++;
@@ -374,6 +437,7 @@ void bcache_discard(uint32_t blk)
 	if (b->dirty)
 		ndirty--;
 	b->dirty = 0;
+	b->txn = 0; /* freed: no image of it is needed */
 	b->valid = 0;
 	hash_remove(b);
 	lru_unlink((int)(b - bufs));
@@ -396,5 +460,6 @@ int bcache_sync(void)
 				return -EIO;
 		}
 	}
+	wlog_clear(); /* the disk has every change: the log holds nothing it lacks */
 	return 0;
 }

@@ -4,6 +4,7 @@
  *
  * Layers, bottom up (one file each):
  *   bcache.c  block cache over the disk driver (SVC_ATA)
+ *   wlog.c    write log: what a restarted instance must not lose
  *   super.c   mount: superblock and group descriptors, free counts
  *   alloc.c   block and inode bitmaps
  *   inode.c   in-memory inodes (one copy per inode), free on last put
@@ -32,6 +33,7 @@ struct buf {
 	uint8_t *data;
 	uint16_t ref; /* pinned while > 0: never evicted */
 	uint8_t valid, dirty;
+	uint8_t txn;        /* changed by the current request: on the changed list */
 	int16_t hnext;      /* hash chain */
 	int16_t prev, next; /* LRU list, most recent first */
 };
@@ -59,6 +61,22 @@ void bcache_discard(uint32_t blk); /* a freed block: its contents need no write 
 int bcache_sync(void);             /* writes every dirty block */
 uint32_t bcache_ndirty(void);
 uint32_t bcache_pinned(void); /* buffers held: 0 between requests (tests check) */
+/* The blocks the current request changed (bdirty, bget_zero, bwrite): how
+ * many at most (more than BCACHE_MAX_BUFS if one of them already left the
+ * cache), and each in turn, taken off the list; NULL at its end. */
+void bcache_track_changes(int on); /* off (the default after bcache_init): no list */
+uint32_t bcache_changed(void);
+struct buf *bcache_next_changed(void);
+struct buf *bcache_next_dirty(uint32_t *i); /* from buffer *i on (start at 0); NULL: no more */
+
+/* --- wlog.c ------------------------------------------------------------- */
+
+/* The write log, in memory that outlives the instance (comp_keep): the
+ * blocks every acknowledged request changed, until the disk has them. */
+void wlog_recover(void); /* at init, before the mount: replays the last instance's log */
+void wlog_mounted(const struct ext2_super *sb); /* a new, empty log for this disk */
+int wlog_commit(void); /* at a request's end; -ENOSPC: write it through instead */
+void wlog_clear(void); /* every dirty block is on the disk */
 
 /* --- super.c ------------------------------------------------------------ */
 

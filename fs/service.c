@@ -14,7 +14,8 @@
  *
  * The cache is written back on FS_SYNC, when buffers are reused, and at
  * most SYNC_MS after a change otherwise (checked when requests arrive;
- * the fs sets no timer). The volume is marked not clean on
+ * the fs sets no timer). Before each reply the request's changes go into
+ * the write log (wlog.c), which a restarted instance replays. The volume is marked not clean on
  * the disk from the mount on; FS_UNMOUNT (poweroff's last request) marks it
  * clean, until the next request that may change it (super.c explains). */
 #include "fs.h"
@@ -415,7 +416,12 @@ static void fs_handle(struct msg *m)
 	int r = may_change(m->type) ? fs_changing() : 0;
 	m->type = r < 0 ? r : dispatch(m);
 	fs_save_errors();
-	if (bcache_ndirty() && comp_uptime_ms() - last_sync >= SYNC_MS)
+	/* Before the reply: what the request changed goes into the write log
+	 * (wlog.c), or, if the log cannot hold it, to the disk, so that a
+	 * restart of this server loses nothing it acknowledged. */
+	if (wlog_commit() < 0 && (r = do_sync()) < 0 && m->type >= 0)
+		m->type = r;
+	else if (bcache_ndirty() && comp_uptime_ms() - last_sync >= SYNC_MS)
 		do_sync();
 }
 
@@ -429,6 +435,7 @@ static int fs_init(void)
 	 * only if they started a multiple of 32.768 s apart, and a handle
 	 * stays a positive int. */
 	epoch = (last_sync & 0x7FFF) + 1;
+	wlog_recover(); /* what the last instance acknowledged, to the disk first */
 	fs_mount();
 	return 0; /* never fail: a failed init leaves the service down; requests
 		   * answer -ENODEV instead, and mount again if the disk comes */

@@ -322,6 +322,7 @@ int fs_mount(void)
 		comp_log("fs: read-only: unsupported read-only features: %s\n",
 			 feature_list(ro, ro_compat_names));
 	mount_warnings(sb);
+	wlog_mounted(sb);
 	if (!ro && sb_write(1) < 0)
 		comp_log("fs: warning: cannot mark the file system as mounted\n");
 	comp_log("fs: mounted ext2, %u blocks of %u bytes, %u inodes, %u groups%s\n",

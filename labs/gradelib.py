@@ -41,6 +41,11 @@ VARIANTS = {"mono": ["KERNEL=mono"], "micro": ["KERNEL=micro"],
             "micro-nofastpath": ["KERNEL=micro", "FASTPATH=0"]}
 
 
+# The disk image each kernel's guest tests ran on (a copy), until the end
+# of grade(): a host test may look at it afterwards (e2fsck, lab 6).
+DISKS = {}
+
+
 def base_kernel(variant):
     return variant.split("-")[0]
 
@@ -165,6 +170,7 @@ def run_guest(lab, tree, kernel, timeout, tmp, extra_qemu):
         f.write("\n".join(lines) + "\n")
     disk = os.path.join(tmp, "disk-%s.img" % kernel)
     shutil.copyfile(os.path.join(tree, "build", "disk.img"), disk)
+    DISKS[kernel] = disk
     qemu_args = ["-drive file=%s,format=raw,if=ide,index=0,media=disk" % disk]
     qemu_args += [q for q in (lab.qemu_args, extra_qemu) if q]
     args = argparse.Namespace(

@@ -14,7 +14,8 @@
 
 /* One server: a component placed as a server (indexed like svc_table),
  * or the reincarnation server (RS_SLOT). Its rights are its table row;
- * what it keeps across restarts is its image, its queue and its counts. */
+ * what it keeps across restarts is its image, its queue and its counts
+ * (and, in srv_calls.c, the memory it asked to keep: comp_keep). */
 #define RS_SLOT  MAX_COMPS
 #define NSERVERS (MAX_COMPS + 1)
 

@@ -23,6 +23,7 @@
 #define SYS_TIMER_SET    31 /* (unsigned ms) -> 0: NOTIFY_TIMER in w[2] of a MSG_NOTIFY later */
 #define SYS_NOTIFY       32 /* (int svc) -> 0: that service's component is notified */
 #define SYS_PCI_FIND     33 /* (vendor, device, struct pci_dev *) -> 0, -ENODEV, -EPERM */
+#define SYS_KEEP         34 /* (uint32_t len) -> address of the row's kept memory */
 
 /* Only the reincarnation server (the boot module srv:rs) makes these. */
 #define SYS_RS_REGISTER 40 /* () -> 0: I am the reincarnation server; serve SVC_RS */

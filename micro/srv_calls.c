@@ -204,6 +204,52 @@ static int32_t sys_dma_alloc(struct trapframe *tf)
 	return (int32_t)va;
 }
 
+/* SYS_KEEP (comp_keep): the row's kept memory, mapped into this instance.
+ * The first ask takes zeroed frames and the row holds them from then on;
+ * they are mapped borrowed, so the address space's teardown at the
+ * server's death leaves them alone, and the next instance that asks for
+ * the same length gets the same frames, with what the last one left. */
+struct kept {
+	uint32_t pa, pages; /* the frames: outlive every instance */
+	int32_t mapped;     /* the instance (pid) that has them mapped */
+};
+/* Beside struct server, whose size the fast path fixes (fastipc_layout.h). */
+static struct kept kept[NSERVERS];
+
+static int32_t sys_keep(struct trapframe *tf)
+{
+	struct proc *p = registered_server();
+	uint32_t len = tf->ebx;
+	if (!p || p->comp < 0)
+		return -EPERM;
+	struct server *s = ipc_of(p)->srv;
+	struct kept *k = &kept[s - servers];
+	uint32_t n = PGROUNDUP(len) / PAGE_SIZE;
+	if (!len || len > comp_grants[p->comp].r.keep_bytes)
+		return -EPERM;
+	if (k->pages && (k->pages != n || k->mapped == p->pid))
+		return -EINVAL; /* one region, of one size, once an instance */
+	if (n * PAGE_SIZE > map_room(p))
+		return -ENOMEM;
+	if (!k->pages) {
+		uint32_t first = pmm_alloc_contig(n, 1);
+		if (!first)
+			return -ENOMEM;
+		memset(P2V(first), 0, n * PAGE_SIZE);
+		k->pa = first;
+		k->pages = n;
+	}
+	/* Mapping them again is part of a restart: the page table it may
+	 * need comes from the reserve, as the rest of the restart does. */
+	reserve_enter();
+	uint32_t va = map_pages(p, k->pa, n, PTE_U | PTE_W | PTE_BORROWED);
+	reserve_leave();
+	if (!va)
+		return -ENOMEM;
+	k->mapped = p->pid;
+	return (int32_t)va;
+}
+
 /* A server's log line goes to COM1 from the kernel, while the console
  * server writes its clients' lines to the same UART from ring 3, byte by
  * byte, and may be preempted in the middle of one. A log line written
@@ -315,6 +361,7 @@ const struct host_call server_calls[] = {
 	{SYS_TIMER_SET, sys_timer_set},
 	{SYS_NOTIFY, sys_notify},
 	{SYS_PCI_FIND, sys_pci_find},
+	{SYS_KEEP, sys_keep},
 	{SYS_RS_REGISTER, sys_rs_register},
 	{SYS_SRV_INFO, sys_srv_info},
 	{SYS_SRV_RESTART, sys_srv_restart},

@@ -179,6 +179,33 @@ void *dma_alloc(uint32_t len, uint32_t *pa)
 	return P2V(p);
 }
 
+/* In ring 0 a component is never restarted (a fault is a panic), so kept
+ * memory is memory taken once, under the table's keep= budget as in a
+ * server; the same length asked again gets the same memory. */
+void *comp_keep(uint32_t len)
+{
+	uint32_t f = irq_save();
+	struct mcomp *mc = me();
+	void *va = NULL;
+	if (mc->keep) {
+		va = len == mc->keep_len ? mc->keep : NULL;
+	} else if (len && len <= comp_grants[mc->comp].r.keep_bytes) {
+		uint32_t n = PGROUNDUP(len) / PAGE_SIZE, p = pmm_alloc_contig(n, 1);
+		if (p) {
+			memset(P2V(p), 0, n * PAGE_SIZE);
+			mc->keep = va = P2V(p);
+			mc->keep_len = len;
+		}
+	}
+	irq_restore(f);
+	return va;
+}
+
+int comp_restartable(void)
+{
+	return 0; /* a fault here is a panic (mono/host.c) */
+}
+
 void comp_log(const char *fmt, ...)
 {
 	uint32_t f = irq_save();

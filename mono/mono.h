@@ -31,6 +31,8 @@ struct mcomp {
 	uint32_t timer_at;    /* tick its timer expires (0: none) */
 	int timer_due;
 	struct proc *thread; /* runs init and the callbacks */
+	void *keep;          /* comp_keep's memory (never restarted here: taken once) */
+	uint32_t keep_len;
 };
 
 extern struct mcomp mcomps[MAX_COMPS];

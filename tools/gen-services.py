@@ -78,7 +78,7 @@ def parse_conf(path, svcs):
                 for x in items:
                     v_, _, d_ = x.partition(":")
                     row[k].append((int(v_, 16), int(d_, 16)))
-            elif k == "dma":
+            elif k in ("dma", "keep"):
                 row[k] = number(v, where)
             else:
                 die("%s: unknown key %r" % (where, k))
@@ -157,6 +157,8 @@ def main():
                 rights.append(".%s = %s" % (key, c_list(r[key], fmt, 0)))
         if r.get("dma"):
             rights.append(".dma_bytes = %d" % r["dma"])
+        if r.get("keep"):
+            rights.append(".keep_bytes = %d" % r["keep"])
         if r.get("calls"):
             rights.append(".calls = %s" % mask(r["calls"]))
         # One row a line: it is data, and reads as a table.

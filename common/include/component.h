@@ -25,7 +25,7 @@
  *    start: its services answer -EDEADSRCDST. A server is tried again with
  *    back-off by the reincarnation server; in ring 0 it stays down.
  *  - Memory: only its own static data, grants (for a caller's buffers),
- *    mmio_map and dma_alloc. No pointer from a message is dereferenced.
+ *    mmio_map, dma_alloc and comp_keep. No pointer from a message is dereferenced.
  *  - Rights: the manifest's ports, IRQ lines, device memory, PCI devices, DMA
  *    and services it calls are a request. The system's table (common/
  *    system.conf) is the grant: a component gets its row, and what the
@@ -170,6 +170,22 @@ void *mmio_map(uint32_t pa, uint32_t len);
  * DMA-capable device can reach all memory in any placement (docs/02b).
  * NULL if none is left or the budget is spent. */
 void *dma_alloc(uint32_t len, uint32_t *pa);
+
+/* Memory that outlives this instance of the component: len bytes, zeroed
+ * when first given, and the same bytes again (at whatever address) to
+ * every later instance that asks for the same len after a restart. What a
+ * server must not lose with its address space goes here (the fs's write
+ * log, fs/wlog.c). micro: frames the kernel holds with the server's row
+ * and maps into each new instance; ring 0: memory taken once (a component
+ * there is never restarted). At most the table's keep= bytes, one region
+ * per component. NULL if not granted, or len differs from the first ask. */
+void *comp_keep(uint32_t len);
+
+/* Whether this component can outlive a crash of its own: 1 as a server
+ * (the reincarnation server starts a new instance), 0 in ring 0 (a crash
+ * there is a kernel panic). What a component keeps only for its next
+ * instance it need not keep where there is none. */
+int comp_restartable(void);
 
 /* Diagnostic output straight to the kernel log, bypassing the console. */
 void comp_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

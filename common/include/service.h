@@ -33,7 +33,8 @@ struct comp_rights {
 	struct comp_mmio mmio[COMP_MAX_MMIO];
 	struct comp_pci_id pci[COMP_MAX_PCI];
 	uint32_t dma_bytes;
-	uint32_t calls; /* SVC_BIT()s it may call and notify */
+	uint32_t keep_bytes; /* memory it may keep across its restarts (comp_keep) */
+	uint32_t calls;      /* SVC_BIT()s it may call and notify */
 };
 
 /* One row of the table: one component. */

@@ -99,6 +99,17 @@ void *dma_alloc(uint32_t len, uint32_t *pa)
 	return va < 0 && va > -4096 ? NULL : (void *)va;
 }
 
+void *comp_keep(uint32_t len)
+{
+	int32_t va = sc(SYS_KEEP, len, 0, 0, 0, 0);
+	return va < 0 && va > -4096 ? NULL : (void *)va;
+}
+
+int comp_restartable(void)
+{
+	return 1; /* a fault kills this server alone, and it is started again */
+}
+
 void comp_log(const char *fmt, ...)
 {
 	char buf[256];

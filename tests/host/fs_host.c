@@ -8,6 +8,9 @@
  * - grants of the test's requests: fs_req() records the buffer lent with
  *   the request under the sender's pid, as a kernel does; grant_read and
  *   grant_write copy in and out of it with the same checks as mono's.
+ * - comp_keep: one static region; fs_restart (the fs's init run again, as
+ *   a server's restart would) finds it as the last instance left it, and
+ *   fs_boot (a boot) zeroes it first.
  * - comp_log goes to stderr, comp_uptime_ms is a variable the tests set,
  *   comp_pid_alive a list of pids the tests killed. */
 #include <stdarg.h>
@@ -240,6 +243,30 @@ void *dma_alloc(uint32_t len, uint32_t *pa)
 	return NULL;
 }
 
+/* The kept memory outlives the fs's init, as a server's outlives its
+ * instance: a test "restarts" the fs by running init again (fs_boot). */
+static uint8_t keep_mem[4u << 20] __attribute__((aligned(4096)));
+static uint32_t keep_len;
+int host_keep_none;
+
+void *comp_keep(uint32_t len)
+{
+	if (host_keep_none || !len || len > sizeof(keep_mem) || (keep_len && len != keep_len))
+		return NULL;
+	keep_len = len;
+	return keep_mem;
+}
+
+int comp_restartable(void)
+{
+	return 1; /* the tests restart the fs as micro would (fs_restart) */
+}
+
+void host_keep_wipe(void)
+{
+	memset(keep_mem, 0, sizeof(keep_mem));
+}
+
 void comp_log(const char *fmt, ...)
 {
 	host_logs++;
@@ -296,11 +323,22 @@ const struct component *fs_comp(void)
 	return __start_components[0].c;
 }
 
-void fs_boot(void)
+static void fs_start(void)
 {
 	const struct component *c = fs_comp();
 	CHECK(c->serves[0].svc == SVC_FS && c->serves[1].svc == 0);
 	/* The disk, and the clock for time stamps (answered -ENOENT here). */
 	CHECK(c->calls == (SVC_BIT(SVC_ATA) | SVC_BIT(SVC_RTC)));
 	CHECK_EQ(c->init(), 0);
+}
+
+void fs_boot(void)
+{
+	host_keep_wipe(); /* a boot: no memory is kept from before */
+	fs_start();
+}
+
+void fs_restart(void)
+{
+	fs_start(); /* the kept memory is as the last instance left it */
 }

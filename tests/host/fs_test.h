@@ -73,6 +73,8 @@ void host_disk_set(uint8_t *img, uint32_t bytes); /* NULL: no disk at all */
 void host_disk_free(void);
 void host_pid_kill(uint32_t pid); /* comp_pid_alive(pid) is 0 from now on */
 void host_pids_revive(void);
+void host_keep_wipe(void); /* zeroes comp_keep's memory, as at a cold boot */
+extern int host_keep_none; /* comp_keep refuses (a table with no keep= for fs) */
 
 /* Introspection of the fs (fs/bcache.c, fs/inode.c): leaked references
  * show up here long before the fs runs out of buffers or inodes. */
@@ -80,7 +82,8 @@ uint32_t bcache_pinned(void);
 uint32_t icache_refs(void);
 
 const struct component *fs_comp(void);
-void fs_boot(void); /* runs the component's init: mounts the disk */
+void fs_boot(void);    /* a boot: no kept memory, then the component's init: mounts the disk */
+void fs_restart(void); /* the server's restart: init again, the kept memory (comp_keep) kept */
 
 /* --- requests, as a process with pid t_pid sends them --------------------- */
 

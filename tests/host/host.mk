@@ -50,7 +50,7 @@ HOST_HEADERS := $(wildcard common/include/*.h common/include/abi/*.h tests/host/
 # e2fsprogs (mke2fs, e2fsck, debugfs). See tests/host/README.md.
 HOST_FS_CFLAGS ?= $(HOST_TEST_CFLAGS) -m32
 HOST_FS_TEST_NAMES := test_fs_read test_fs_write test_fs_dir test_fs_limits test_fs_mount \
-	test_fs_state test_fs_names test_fs_flags test_fs_symlink test_fs_fuzz
+	test_fs_state test_fs_names test_fs_flags test_fs_symlink test_fs_wlog test_fs_fuzz
 HOST_FS_TEST_BINS := $(addprefix $(HOST_BUILD)/,$(HOST_FS_TEST_NAMES))
 HOST_TEST_BINS += $(HOST_FS_TEST_BINS)
 HOST_FS_OBJS := $(patsubst %.c,$(HOST_BUILD)/fs32/%.o,$(wildcard fs/*.c) \
