@@ -44,6 +44,8 @@ fast_callr_asm:
 	jnc 9f
 	testl $PROC_F_SERVER_V, P_FLAGS(%eax)
 	jnz 9f				/* servers want the cycle check */
+	cmpl $0, P_KILLED(%eax)		/* block_on ends a killed one's call */
+	jne 9f
 	movl TF_ECX(%edx), %esi		/* the system's own types: C decides */
 	subl $MSG_SYS_FIRST_V, %esi
 	cmpl $MSG_SYS_SPAN_V, %esi

@@ -109,10 +109,11 @@ int32_t fast_callr(struct trapframe *tf)
 {
 	struct proc *me = current;
 	uint32_t svc = tf->ebx;
-	/* Refusals, and every call of a server (which wants the call-cycle
-	 * check and may carry an armed interface fault), take the slow way,
-	 * which says why. */
-	if (svc - 1 >= SVC_MAX - 1 || !(me->caps & SVC_BIT(svc)) || (me->flags & PROC_F_SERVER))
+	/* Refusals, every call of a server (which wants the call-cycle check
+	 * and may carry an armed interface fault) and a caller marked killed
+	 * (whose call block_on ends) take the slow way, which says why. */
+	if (svc - 1 >= SVC_MAX - 1 || !(me->caps & SVC_BIT(svc)) || (me->flags & PROC_F_SERVER) ||
+	    me->killed)
 		return service_callr_slow(tf);
 	struct server *s = server_of_svc((int)svc);
 	struct proc *srv = s ? s->proc : NULL;

@@ -42,6 +42,12 @@ static int32_t block_on(struct proc *me, struct server *s, struct call_frame *f,
 			const struct msg *m, int user)
 {
 	struct ipc *mi = ipc_of(me);
+	/* A program marked killed while it ran (proc_kill found it awake, so
+	 * woke nothing) must not block now: a server that defers its reply
+	 * (the console's read) would leave it asleep for good. Its outermost
+	 * call ends before it begins. */
+	if (!f->outer && me->killed)
+		proc_exit(me->killed);
 	me->call = f;
 	me->state = P_SLEEPING;
 	struct proc *srv = s->proc;
