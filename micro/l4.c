@@ -142,6 +142,7 @@ const struct transport transport_l4 = {
 	.syscall = l4_syscall,
 	.call_kernel = l4_call_kernel,
 	.callr = FAST_CALLR, /* else service_callr_slow, through l4_call_kernel */
+	.switches_direct = FASTPATH,
 };
 const struct transport *const server_transport = &transport_l4;
 

@@ -16,7 +16,7 @@ struct handle_args {
 	struct msg *m;
 };
 
-static void run_handler(struct mcomp *mc, void *arg)
+static inline __attribute__((always_inline)) void run_handler(struct mcomp *mc, void *arg)
 {
 	struct handle_args *a = arg;
 	if (!mc->rec->control(mc->c, a->m))
@@ -49,27 +49,29 @@ static __attribute__((noinline)) void wait_deferred(struct proc *me, struct call
 		cx->since = ticks;
 }
 
-/* Runs the request in the component serving f->svc and leaves the reply
- * in m. The call frame records what the caller lent, for the handler's
- * grant copies, and waits for a deferred reply. */
-static int32_t run_in_component(struct call_frame *f, struct msg *m)
+/* The caller's call frame goes on its thread's chain: what it lent, for
+ * the handler's grant copies, where a deferred reply goes, and the
+ * service it waits on (the cycle check walks the chain). */
+static inline __attribute__((always_inline)) void push_frame(struct proc *me,
+							     struct call_frame *f, struct msg *m)
 {
-	struct mcomp *mc = &mcomps[services[f->svc].comp];
-	struct proc *me = current;
 	f->outer = me->call;
 	f->reply = m;
 	f->done = 1;
 	me->call = f;
 	m->sender = (uint32_t)me->pid;
+}
 
-	lock_comp(mc);
-	if (mc->dead) {
-		unlock_comp(mc);
-		me->call = f->outer;
-		return -EDEADSRCDST;
-	}
+/* With the component's lock held: runs the request and leaves the reply
+ * in m, waiting if the handler deferred it. */
+static inline __attribute__((always_inline)) int32_t
+run_locked(struct mcomp *mc, struct proc *me, struct call_frame *f, struct msg *m, int from_user)
+{
 	struct handle_args a = {f->svc, m};
-	enter_comp(mc, run_handler, &a);
+	if (from_user) /* a system call: no component's code is running on this thread */
+		enter_comp_outermost(mc, run_handler, &a);
+	else
+		enter_comp(mc, run_handler, &a);
 	unlock_comp(mc);
 	if (!f->done)
 		wait_deferred(me, f);
@@ -78,6 +80,23 @@ static int32_t run_in_component(struct call_frame *f, struct msg *m)
 	 * here, outside the component (common/kern/inject.c). */
 	inject_iface(mc->comp, m);
 	return m->type;
+}
+
+/* Runs the request in the component serving f->svc, once its lock is
+ * free. Inlined into each entry, so that each pays only for what it uses. */
+static inline __attribute__((always_inline)) int32_t
+run_in_component(struct call_frame *f, struct msg *m, int from_user)
+{
+	struct mcomp *mc = &mcomps[services[f->svc].comp];
+	struct proc *me = current;
+	push_frame(me, f, m);
+	lock_comp(mc);
+	if (mc->dead) {
+		unlock_comp(mc);
+		me->call = f->outer;
+		return -EDEADSRCDST;
+	}
+	return run_locked(mc, me, f, m, from_user);
 }
 
 static int32_t direct_syscall(struct trapframe *tf)
@@ -110,7 +129,7 @@ static int32_t direct_syscall(struct trapframe *tf)
 		return -EFAULT;
 	struct call_frame f = {.svc = svc,
 			       .grant = {m.grant.addr, m.grant.len, m.grant.rights, me->pgdir}};
-	r = run_in_component(&f, &m);
+	r = run_in_component(&f, &m, 1);
 	if (r == -EDEADSRCDST && mcomps[services[svc].comp].dead)
 		return r;
 	if (um)
@@ -126,11 +145,54 @@ static int32_t direct_call_kernel(int svc, struct msg *m)
 {
 	struct call_frame f = {.svc = svc,
 			       .grant = {m->grant.addr, m->grant.len, m->grant.rights, NULL}};
-	return run_in_component(&f, m);
+	return run_in_component(&f, m, 0);
+}
+
+/* SYS_CALLR, the message in registers (abi/syscall.h), from a program:
+ * the message is built on this stack, so there is no page walk and no
+ * 64-byte copy in either direction, and the call is run_in_component's
+ * function call. Whatever needs more than the common checks (a service
+ * the caller may not call or that is not a ring-0 component's, a server
+ * calling, which may close a cycle or carry an armed fault, one of the
+ * system's own message types) goes the general way, service_callr_slow,
+ * which makes every check and says why. */
+static int32_t direct_callr(struct trapframe *tf)
+{
+	struct proc *me = current;
+	uint32_t svc = tf->ebx;
+	int32_t type = (int32_t)tf->ecx;
+	if (svc - 1 >= SVC_MAX - 1 || !(me->caps & SVC_BIT(svc)) ||
+	    services[svc].transport != &transport_direct || (me->flags & PROC_F_SERVER) ||
+	    !msg_type_allowed(type, 0))
+		return service_callr_slow(tf);
+	/* A component busy with another request (its lock is taken: this
+	 * caller must sleep for it) or dead is the general way's too. */
+	struct mcomp *mc = &mcomps[services[svc].comp];
+	if (mc->owner || mc->dead)
+		return service_callr_slow(tf);
+	/* Every other field is 0 (abi/syscall.h): stores, not a loop. */
+	struct msg m;
+	m.type = type;
+	m.w[0] = tf->edx;
+	m.w[1] = tf->esi;
+	m.w[2] = tf->edi;
+	for (int i = 3; i < MSG_WORDS; i++)
+		m.w[i] = 0;
+	m.grant = (struct grant){0, 0, 0};
+	struct call_frame f = {.svc = (int)svc};
+	push_frame(me, &f, &m);
+	mc->owner = me;
+	int32_t r = run_locked(mc, me, &f, &m, 1);
+	/* A reply overwrote the words; a call refused (-EDEADSRCDST) kept them. */
+	tf->edx = m.w[0];
+	tf->esi = m.w[1];
+	tf->edi = m.w[2];
+	return r;
 }
 
 const struct transport transport_direct = {
 	.name = "direct",
 	.syscall = direct_syscall,
 	.call_kernel = direct_call_kernel,
+	.callr = direct_callr,
 };

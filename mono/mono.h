@@ -86,6 +86,22 @@ static inline void enter_comp(struct mcomp *mc, void (*fn)(struct mcomp *, void 
 	cx->since = ticks;
 }
 
+/* enter_comp for a thread that runs no component's code yet (it came in
+ * by a system call from ring 3): there is no outer component to restore
+ * or to credit with progress, which saves the call path their loads and
+ * stores. */
+static inline void enter_comp_outermost(struct mcomp *mc, void (*fn)(struct mcomp *, void *),
+					void *arg)
+{
+	struct comp_ctx *cx = comp_ctx_of(current);
+	cx->comp = mc;
+	cx->since = ticks;
+	sti();
+	fn(mc, arg);
+	cli();
+	cx->comp = NULL;
+}
+
 /* inject.c: SYS_INJECT's view of a ring-0 component's code. */
 int mono_inject_target(int comp, uint32_t *text, uint32_t *size, uint32_t *lo, uint32_t *hi);
 uint8_t *mono_inject_byte(int comp, uint32_t va);

@@ -112,6 +112,10 @@ struct transport {
 	 * or NULL when call_kernel serves: a transport that charges a caller
 	 * by its own state (mach's name space) needs to know it is not ring 0. */
 	int32_t (*call_regs)(int svc, struct msg *m);
+	/* Carries a call to a waiting server straight into it, without the
+	 * scheduler (l4's fast path: kinfo's ipc_fastpath, ipc_fast counts
+	 * those calls). */
+	int switches_direct;
 };
 
 /* A system call a host adds at or above SYS_MAX (the server calls). */

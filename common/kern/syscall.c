@@ -288,7 +288,7 @@ static int32_t sys_kinfo(struct trapframe *tf)
 	for (struct proc *p = procs; p < procs + NPROC; p++)
 		k.nprocs += p->state != P_UNUSED;
 	for (int s = 1; s < SVC_MAX; s++)
-		k.ipc_fastpath |= services[s].transport && services[s].transport->callr;
+		k.ipc_fastpath |= services[s].transport && services[s].transport->switches_direct;
 	return copy_to_user(current->pgdir, tf->ecx, &k, sizeof(k));
 }
 
