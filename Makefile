@@ -18,7 +18,7 @@ endif
 PLACEMENT := $(if $(filter mono,$(KERNEL)),*=kernel,$(if $(filter micro,$(KERNEL)),*=server,$(PLACE)))
 # A variant of the server transport gets a build folder of its own.
 VARIANT := $(KERNEL)$(if $(filter-out mono,$(KERNEL)),$(if $(filter-out l4,$(IPC)),-$(IPC))$(if \
-	$(filter 0,$(FASTPATH)),-nofastpath))
+	$(filter 0,$(FASTPATH)),-nofastpath,$(if $(filter 0,$(FASTASM)),-noasm)))
 B := build/$(VARIANT)
 Q := $(if $(filter 1,$(V)),,@)
 comma := ,
@@ -78,13 +78,15 @@ KERNEL_COMP_OBJS := $(patsubst %,$(CB)/%.o,$(KERNEL_COMPS))
 .PHONY: all iso kernel run qemu-gdb gdb bochs bochs-test test host-tests guest-tests help clean \
 	distclean deps tcb disk disk-update powerloss fuzz-sys
 
-# The two presets, the hybrid of config.mk's PLACE, and micro with the
-# mach transport (build/micro-mach/: make test and make bench use it).
+# The two presets, the hybrid of config.mk's PLACE, micro with the mach
+# transport (build/micro-mach/: make test and make bench use it) and micro
+# whose fast path is its C halves only (build/micro-noasm/: make test).
 all:
 	$(Q)$(MAKE) --no-print-directory KERNEL=mono iso
 	$(Q)$(MAKE) --no-print-directory KERNEL=micro iso
 	$(Q)$(MAKE) --no-print-directory KERNEL=hybrid iso
 	$(Q)$(MAKE) --no-print-directory KERNEL=micro IPC=mach iso
+	$(Q)$(MAKE) --no-print-directory KERNEL=micro FASTASM=0 iso
 
 # --- Host tools check ------------------------------------------------------
 # tools/install-deps.sh is quick when everything is there and installs (or
@@ -97,7 +99,8 @@ deps:
 	$(Q)sh tools/install-deps.sh
 
 # --- Compiling -------------------------------------------------------------
-$(B)/obj/micro/%.o: KFLAGS := -DFASTPATH=$(if $(filter mach,$(IPC)),0,$(FASTPATH))
+$(B)/obj/micro/%.o: KFLAGS := -DFASTPATH=$(if $(filter mach,$(IPC)),0,$(FASTPATH)) \
+	-DFASTASM=$(FASTASM)
 $(B)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
@@ -322,7 +325,7 @@ compile_commands.json: FORCE
 FORCE:
 
 clean:
-	rm -rf build/mono build/micro build/hybrid build/*-nofastpath build/*-mach build/comp build/srv \
+	rm -rf build/mono build/micro build/hybrid build/*-nofastpath build/*-noasm build/*-mach build/comp build/srv \
 	  build/user build/host
 
 distclean:
@@ -330,7 +333,7 @@ distclean:
 
 help:
 	@echo "make run [KERNEL=mono|micro|hybrid] [GUI=1] [NET=0]  boot in QEMU, serial console here"
-	@echo "make all          build the kernels (build/mono/, build/micro/, build/hybrid/, build/micro-mach/)"
+	@echo "make all          build the kernels (build/mono/, build/micro/, build/hybrid/, build/micro-mach/, build/micro-noasm/)"
 	@echo "make iso          build build/\$$KERNEL/os.iso"
 	@echo "make test         host unit tests + guest tests of every kernel"
 	@echo "make host-tests   only the cmocka host tests"

@@ -16,9 +16,12 @@ PLACE ?= fs=kernel ata=kernel *=server
 # a mach kernel is built in build/<kernel>-mach/, e.g.
 # `make run KERNEL=micro IPC=mach`. FASTPATH=0 builds the l4 fast path out
 # (make bench shows what it buys); such a kernel is built in
-# build/<kernel>-nofastpath/.
+# build/<kernel>-nofastpath/. FASTASM=0 keeps the fast path but leaves out
+# its assembly entries (micro/fastenter.S), so that every fast call runs
+# the C halves (lab 5 grades those); built in build/<kernel>-noasm/.
 IPC ?= l4
 FASTPATH ?= 1
+FASTASM ?= 1
 
 # Compilers. Debian's gcc with -m32 (gcc-multilib) builds the guest; clang
 # works too (CC=clang). HOSTCC builds the host unit tests and tools.

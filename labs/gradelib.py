@@ -38,7 +38,8 @@ KERNELS = ("mono", "micro")
 # What a grader may boot: the two kernels, and variants of them (the make
 # variables that build one; its build folder is the Makefile's VARIANT).
 VARIANTS = {"mono": ["KERNEL=mono"], "micro": ["KERNEL=micro"],
-            "micro-nofastpath": ["KERNEL=micro", "FASTPATH=0"]}
+            "micro-nofastpath": ["KERNEL=micro", "FASTPATH=0"],
+            "micro-noasm": ["KERNEL=micro", "FASTASM=0"]}
 
 
 # The disk image each kernel's guest tests ran on (a copy), until the end

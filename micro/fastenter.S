@@ -8,9 +8,9 @@
  * The offsets come from fastipc_layout.h, checked against the C types at
  * compile time by fastipc.c.
  *
- * Both take the trap frame as argument (at 4(%esp)): fast_callr_asm is
- * SYS_CALLR's entry, called from vector128; fast_reply_asm is called by
- * sys_reply_recv. On the fast path neither returns: they leave through
+ * Both take the trap frame as argument (at 4(%esp)) and are entered from
+ * vector128: fast_callr_asm is SYS_CALLR's entry, fast_reply_recv_asm
+ * SYS_REPLY_RECV's. On the fast path neither returns: they leave through
  * trapret on the other thread's kernel stack (fast_enter), as
  * sched_enter_user does, and the frames below them are dropped. */
 #include "fastipc_layout.h"
@@ -119,32 +119,196 @@ fast_callr_asm:
 	jmp fast_enter
 9:	MISS fast_callr
 
-/* void fast_reply_asm(struct trapframe *tf): called by sys_reply_recv, once
- * it knows the caller is a registered server with a fast_client hint
- * (fastpath.h), to answer that caller straight back if nothing else waits
- * for this server. Returns only if it cannot; the C half then tries. */
-.globl fast_reply_asm
-.type fast_reply_asm, @function
-fast_reply_asm:
+/* int32_t fast_call_asm(struct trapframe *tf): a program's SYS_CALL on
+ * micro (transport_l4's syscall, through fastpath.h), for the case of
+ * fast_call_enter: a program, not a server, calls a server waiting in
+ * receive with a message in one page of its own. It makes l4_syscall's
+ * checks (service_admit's, the message's page walk of user_msg_kva, the
+ * grant's user_range_mapped), copies the message into the server's
+ * resolved buffer and enters the server, as block_on and fast_call_enter
+ * would. On any doubt: l4_syscall, with the registers it came with (a
+ * hybrid calls this from C). */
+.globl fast_call_asm
+.type fast_call_asm, @function
+fast_call_asm:
 	pushl %ebp
 	pushl %ebx
 	pushl %esi
 	pushl %edi
 	movl 20(%esp), %edx		/* tf */
+	movl current, %eax		/* me */
+	movl TF_EBX(%edx), %ecx		/* svc */
+	leal -1(%ecx), %esi
+	cmpl $(SVC_MAX_V - 1), %esi
+	jae 8f
+	movl P_CAPS(%eax), %esi		/* the capability for it */
+	btl %ecx, %esi
+	jnc 8f
+	testl $PROC_F_SERVER_V, P_FLAGS(%eax)
+	jnz 8f				/* servers want the cycle check */
+	cmpl $0, P_KILLED(%eax)		/* block_on ends a killed one's call */
+	jne 8f
+
+	/* The message: within one user page, present, user and writable
+	 * (the reply goes there too), read in place. */
+	movl TF_ECX(%edx), %ebx		/* its address */
+	cmpl $USER_TOP_V, %ebx
+	jae 8f
+	movl %ebx, %esi
+	andl $0xfff, %esi
+	cmpl $(4096 - M_SIZE), %esi
+	ja 8f
+	movl %ebx, %edi
+	shrl $22, %edi
+	movl P_PGDIR(%eax), %ebp
+	movl (%ebp,%edi,4), %edi	/* the page directory entry */
+	testl $1, %edi
+	jz 8f
+	andl $0xfffff000, %edi
+	shrl $12, %ebx
+	andl $0x3ff, %ebx
+	movl KERNBASE_V(%edi,%ebx,4), %edi	/* the page table entry */
+	movl %edi, %ebx
+	andl $PTE_PUW_V, %ebx
+	cmpl $PTE_PUW_V, %ebx
+	jne 8f
+	andl $0xfffff000, %edi
+	leal KERNBASE_V(%edi,%esi), %ebp	/* m, in the kernel's map */
+	movl M_TYPE(%ebp), %esi		/* the system's own types: C decides */
+	subl $MSG_SYS_FIRST_V, %esi
+	cmpl $MSG_SYS_SPAN_V, %esi
+	jbe 8f
+
+	/* The server: waiting in receive, its buffer resolved. */
+	movl %ecx, %esi			/* s = server_of_svc(svc) */
+	shll $SV_SHIFT, %esi
+	movl services+SV_COMP(%esi), %esi
+	testl %esi, %esi
+	js 8f
+	shll $S_SHIFT, %esi
+	addl $servers, %esi
+	movl S_PROC(%esi), %edi		/* srv */
+	testl %edi, %edi
+	jz 8f
+	cmpl $0, P_KILLED(%edi)
+	jne 8f
+	cmpl $0, P_NIOPORTS(%edi)	/* the I/O bitmap: sched.c's work */
+	jne 8f
+	movl P_SLOT(%edi), %ebx		/* si */
+	shll $I_SHIFT, %ebx
+	addl $ipcs, %ebx
+	cmpl $0, I_RECEIVING(%ebx)
+	je 8f
+	cmpl $0, I_RECV_KVA(%ebx)
+	je 8f
+
+	/* What it lends must be mapped, writable if it lends for writing:
+	 * user_range_mapped(me->pgdir, addr, len, rights & GRANT_WRITE). */
+	cmpl $0, M_GRANT+4(%ebp)
+	je 1f
+	pushl %eax
+	movl M_GRANT+8(%ebp), %eax
+	andl $GRANT_WRITE_V, %eax
+	pushl %eax
+	pushl M_GRANT+4(%ebp)
+	pushl M_GRANT(%ebp)
+	movl 12(%esp), %eax
+	pushl P_PGDIR(%eax)
+	call user_range_mapped
+	addl $16, %esp
+	movl %eax, %ecx
+	popl %eax
+	testl %ecx, %ecx
+	jz 8f
+	movl 20(%esp), %edx
+	movl TF_EBX(%edx), %ecx
+
+	/* Committed. The server is busy from now (the hang check's clock). */
+1:	movl ticks, %edx
+	testl %edx, %edx
+	jnz 2f
+	incl %edx
+2:	movl %edx, S_BUSY_SINCE(%esi)
+	/* The request into its buffer, with the caller's pid; its SYS_RECV
+	 * returns svc. */
+	pushl %edi
+	pushl %ecx
+	movl %ebp, %esi
+	movl I_RECV_KVA(%ebx), %edi
+	movl $(M_SIZE / 4), %ecx
+	cld
+	rep movsl
+	popl %ecx
+	popl %edi
+	movl I_RECV_KVA(%ebx), %edx
+	movl P_PID(%eax), %esi
+	movl %esi, M_SENDER(%edx)
+	movl $0, I_RECEIVING(%ebx)
+	movl %eax, I_FAST_CLIENT(%ebx)
+	movl P_TF(%edi), %edx
+	movl %ecx, TF_EAX(%edx)
+
+	/* The caller blocks for the reply: its frame in its struct ipc (what
+	 * it lends, in its space; a program's call is its outermost), the
+	 * reply to go into its buffer. */
+	movl P_SLOT(%eax), %ebx		/* mi */
+	shll $I_SHIFT, %ebx
+	addl $ipcs, %ebx
+	movl %ebp, I_REPLY_KVA(%ebx)
+	movl 20(%esp), %edx		/* tf */
+	movl TF_ECX(%edx), %esi
+	movl %esi, I_REPLY_UMSG(%ebx)
+	movl %ecx, I_FAST_FRAME(%ebx)
+	movl M_GRANT(%ebp), %esi
+	movl %esi, I_FAST_FRAME+F_GRANT(%ebx)
+	movl M_GRANT+4(%ebp), %esi
+	movl %esi, I_FAST_FRAME+F_GRANT+4(%ebx)
+	movl M_GRANT+8(%ebp), %esi
+	movl %esi, I_FAST_FRAME+F_GRANT+8(%ebx)
+	movl P_PGDIR(%eax), %esi
+	movl %esi, I_FAST_FRAME+F_GRANT+12(%ebx)
+	xorl %esi, %esi
+	movl %esi, I_FAST_FRAME+F_OUTER(%ebx)
+	movl %esi, I_FAST_FRAME+F_OUTER+4(%ebx)
+	movl %esi, I_FAST_FRAME+F_OUTER+8(%ebx)
+	movl %esi, I_REPLY_REGS(%ebx)
+	leal I_FAST_FRAME(%ebx), %esi
+	movl %esi, P_CALL(%eax)
+	movl $IPC_REPLY_WAIT_V, I_STATE(%ebx)
+	movl $P_SLEEPING_V, P_STATE(%eax)
+	incl ipc_fast_calls
+	leal -20(%edx), %esi		/* where swtch will resume it */
+	movl %esi, P_KESP(%eax)
+	movl $fast_resume_client, -4(%edx)
+	jmp fast_enter
+8:	MISS l4_syscall
+
+/* int32_t fast_reply_recv_asm(struct trapframe *tf): SYS_REPLY_RECV's
+ * entry on micro (srv_calls.c's table names it through fastpath.h). A
+ * registered server with a fast_client hint (the caller the fast path
+ * handed it last) answers that caller straight back, into its saved
+ * registers (SYS_CALLR) or its resolved buffer (SYS_CALL), if nothing
+ * else waits for this server; on any doubt it is sys_reply_recv, with the
+ * stack as it came, which tries fast_reply_to (C) and then the slow way.
+ * Entered from vector128 only, which restores every register from the
+ * trap frame, so it saves none of its own. */
+.globl fast_reply_recv_asm
+.type fast_reply_recv_asm, @function
+fast_reply_recv_asm:
+	movl 4(%esp), %edx		/* tf */
 	movl current, %eax		/* p, the server */
+	testl $PROC_F_SERVER_V, P_FLAGS(%eax)
+	jz 9f
 	cmpl $0, P_KILLED(%eax)
 	jne 9f
 	movl P_SLOT(%eax), %ebx		/* si */
 	shll $I_SHIFT, %ebx
 	addl $ipcs, %ebx
+	cmpl $0, I_REGISTERED(%ebx)
+	je 9f
 	movl I_FAST_CLIENT(%ebx), %edi	/* c, the caller it answers */
 	testl %edi, %edi
 	jz 9f
-	movl P_SLOT(%edi), %esi		/* ci: waiting in registers, or */
-	shll $I_SHIFT, %esi		/* fast_reply_to's (a SYS_CALL) */
-	addl $ipcs, %esi
-	cmpl $0, I_REPLY_REGS(%esi)
-	je 9f
 	movl P_PID(%edi), %ecx
 	cmpl TF_EBX(%edx), %ecx
 	jne 9f
@@ -172,15 +336,23 @@ fast_reply_asm:
 	jne 9f
 	cmpl $0, P_NIOPORTS(%edi)
 	jne 9f
+	movl P_SLOT(%edi), %esi		/* ci */
+	shll $I_SHIFT, %esi
+	addl $ipcs, %esi
 	cmpl $IPC_REPLY_WAIT_V, I_STATE(%esi)	/* waiting for us */
 	jne 9f
-	movl I_FAST_FRAME(%esi), %edx	/* its call was to our component */
+	leal I_FAST_FRAME(%esi), %edx	/* in the call the fast path made */
+	cmpl %edx, P_CALL(%edi)
+	jne 9f
+	movl I_FAST_FRAME(%esi), %edx	/* to our component */
 	shll $SV_SHIFT, %edx
 	cmpl services+SV_COMP(%edx), %ecx
 	jne 9f
+	movl P_TF(%edi), %edx
+	cmpl $0, I_REPLY_REGS(%esi)
+	je 5f
 
 	/* Committed: the reply into the caller's saved registers. */
-	movl P_TF(%edi), %edx
 	movl M_TYPE(%ebp), %ecx
 	movl %ecx, TF_EAX(%edx)
 	movl M_W(%ebp), %ecx
@@ -190,8 +362,8 @@ fast_reply_asm:
 	movl M_W+8(%ebp), %ecx
 	movl %ecx, TF_EDI(%edx)
 	xorl %ecx, %ecx
-	movl %ecx, I_STATE(%esi)	/* IPC_NONE */
 	movl %ecx, I_REPLY_REGS(%esi)
+6:	movl %ecx, I_STATE(%esi)	/* IPC_NONE */
 	movl %ecx, P_CALL(%edi)
 	/* The server receives again, into the same buffer. */
 	movl %ecx, I_FAST_CLIENT(%ebx)
@@ -204,11 +376,30 @@ fast_reply_asm:
 	movl %ecx, P_KESP(%eax)
 	movl $fast_resume_server, -4(%edx)
 	jmp fast_enter
-9:	popl %edi
+
+	/* A SYS_CALL's caller: the whole reply into its buffer, resolved at
+	 * the call (and mapped since: it has been blocked), the sender's pid
+	 * in it, the type in eax. */
+5:	movl I_REPLY_KVA(%esi), %ecx
+	testl %ecx, %ecx
+	jz 9f
+	movl M_TYPE(%ebp), %ecx		/* committed */
+	movl %ecx, TF_EAX(%edx)
+	pushl %esi
+	pushl %edi
+	movl I_REPLY_KVA(%esi), %edi
+	movl %ebp, %esi
+	movl $(M_SIZE / 4), %ecx
+	cld
+	rep movsl
+	popl %edi
 	popl %esi
-	popl %ebx
-	popl %ebp
-	ret
+	movl I_REPLY_KVA(%esi), %ecx
+	movl P_PID(%eax), %edx
+	movl %edx, M_SENDER(%ecx)
+	xorl %ecx, %ecx
+	jmp 6b
+9:	jmp sys_reply_recv
 
 /* The switch both halves end in, sched_enter_user's in short: edi is the
  * thread to enter, a ring-3 thread with no ports (both halves checked).

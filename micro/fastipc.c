@@ -43,6 +43,8 @@ AT(struct proc, flags, P_FLAGS);
 AT(struct proc, nioports, P_NIOPORTS);
 AT(struct proc, call, P_CALL);
 AT(struct ipc, state, I_STATE);
+AT(struct ipc, reply_umsg, I_REPLY_UMSG);
+AT(struct ipc, reply_kva, I_REPLY_KVA);
 AT(struct ipc, reply_regs, I_REPLY_REGS);
 AT(struct ipc, fast_frame, I_FAST_FRAME);
 AT(struct ipc, srv, I_SRV);
@@ -69,12 +71,24 @@ AT(struct trapframe, eax, TF_EAX);
 AT(struct msg, type, M_TYPE);
 AT(struct msg, sender, M_SENDER);
 AT(struct msg, w, M_W);
+AT(struct msg, grant, M_GRANT);
+AT(struct grant, addr, 0);
+AT(struct grant, len, 4);
+AT(struct grant, rights, 8);
+AT(struct call_frame, grant, F_GRANT);
+AT(struct grant_rec, addr, 0);
+AT(struct grant_rec, len, 4);
+AT(struct grant_rec, rights, 8);
+AT(struct grant_rec, space, 12);
+AT(struct call_frame, outer, F_OUTER);
+_Static_assert(sizeof(struct call_frame) == F_SIZE, "struct call_frame");
 _Static_assert(sizeof(struct ipc) == 1u << I_SHIFT, "struct ipc");
 _Static_assert(sizeof(struct server) == 1u << S_SHIFT, "struct server");
 _Static_assert(sizeof(struct service) == 1u << SV_SHIFT, "struct service");
 _Static_assert(sizeof(struct msg) == M_SIZE && MSG_WORDS == 11, "struct msg");
 _Static_assert(IOMAP_OFF == IOMAP_OFF_V && KSTACK_SIZE == KSTACK_SIZE_V && KERNBASE == KERNBASE_V &&
-		       SVC_MAX == SVC_MAX_V,
+		       SVC_MAX == SVC_MAX_V && USER_TOP == USER_TOP_V &&
+		       (PTE_P | PTE_U | PTE_W) == PTE_PUW_V && GRANT_WRITE == GRANT_WRITE_V,
 	       "constants");
 _Static_assert(P_RUNNING == P_RUNNING_V && P_SLEEPING == P_SLEEPING_V &&
 		       IPC_REPLY_WAIT == IPC_REPLY_WAIT_V && PROC_F_SERVER == PROC_F_SERVER_V,

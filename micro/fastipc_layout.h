@@ -27,6 +27,8 @@
 /* struct ipc, an array of 256-byte entries indexed by slot */
 #define I_SHIFT       8
 #define I_STATE       0
+#define I_REPLY_UMSG  68
+#define I_REPLY_KVA   72
 #define I_REPLY_REGS  84
 #define I_FAST_FRAME  88 /* its svc is its first field */
 #define I_SRV         120
@@ -60,11 +62,20 @@
 #define M_TYPE   0
 #define M_SENDER 4
 #define M_W      8
+#define M_GRANT  52 /* addr, len, rights */
 #define M_SIZE   64
+
+/* struct call_frame: svc, grant {addr, len, rights, space}, outer, reply, done */
+#define F_GRANT 4
+#define F_OUTER 20
+#define F_SIZE  32
 
 /* memlayout.h, abi/msg.h */
 #define KSTACK_SIZE_V 8192
 #define KERNBASE_V    0xC0000000
+#define USER_TOP_V    0xBF000000
+#define PTE_PUW_V     7 /* PTE_P | PTE_U | PTE_W */
+#define GRANT_WRITE_V 2
 #define SVC_MAX_V     16
 #define MSG_SYS_FIRST_V 0x7f01
 #define MSG_SYS_SPAN_V  (0x7fff - 0x7f01)

@@ -14,6 +14,15 @@
 #define FASTPATH 1
 #endif
 
+/* srv_calls.c: SYS_REPLY_RECV, the slow way (and fast_reply_to first);
+ * l4.c: SYS_CALL, the same. The assembly entries fall back to them. */
+int32_t sys_reply_recv(struct trapframe *tf);
+int32_t l4_syscall(struct trapframe *tf);
+
+#ifndef FASTASM
+#define FASTASM 1
+#endif
+
 #if FASTPATH
 /* The current thread has just blocked on (or for) `to`, which can run. */
 void fast_switch(struct proc *to);
@@ -27,20 +36,31 @@ int32_t fast_callr(struct trapframe *tf);
  * only if it does not take the call (lab 5's starter). */
 void fast_call_enter(struct proc *me, struct proc *srv, const struct call_frame *f);
 void fast_reply_to(struct proc *srv, struct trapframe *tf);
-/* fastenter.S: the same two halves in assembly, for the common case.
+/* fastenter.S: the same halves in assembly, for the common case.
  * fast_callr_asm is SYS_CALLR's entry and falls back to fast_callr;
- * fast_reply_asm returns when it cannot take the reply. */
+ * fast_call_asm is a program's SYS_CALL's and falls back to l4_syscall
+ * (whose block_on calls fast_call_enter); fast_reply_recv_asm is
+ * SYS_REPLY_RECV's and falls back to sys_reply_recv, which then tries
+ * fast_reply_to. FASTASM=0 leaves them out of the tables, so that the C
+ * halves carry every fast call. */
 int32_t fast_callr_asm(struct trapframe *tf);
-void fast_reply_asm(struct trapframe *tf);
+int32_t fast_call_asm(struct trapframe *tf);
+int32_t fast_reply_recv_asm(struct trapframe *tf);
 static inline void fast_reply_recv(struct proc *srv, struct trapframe *tf)
 {
-	/* One test on the way of every other reply (SYS_CALL's). */
-	if (ipc_of(srv)->fast_client) {
-		fast_reply_asm(tf);
+	/* One test on the way of every other reply. */
+	if (ipc_of(srv)->fast_client)
 		fast_reply_to(srv, tf);
-	}
 }
-#define FAST_CALLR fast_callr_asm
+#if FASTASM
+#define FAST_CALLR      fast_callr_asm
+#define FAST_CALL       fast_call_asm
+#define FAST_REPLY_RECV fast_reply_recv_asm
+#else
+#define FAST_CALLR      fast_callr
+#define FAST_CALL       l4_syscall
+#define FAST_REPLY_RECV sys_reply_recv
+#endif
 #else
 static inline void fast_switch(struct proc *to)
 {
@@ -58,7 +78,9 @@ static inline void fast_reply_recv(struct proc *srv, struct trapframe *tf)
 	(void)srv;
 	(void)tf;
 }
-#define FAST_CALLR NULL
+#define FAST_CALLR      NULL
+#define FAST_CALL       l4_syscall
+#define FAST_REPLY_RECV sys_reply_recv
 #endif
 
 #endif

@@ -59,12 +59,12 @@ static int32_t sys_reply(struct trapframe *tf)
 /* The server loop's one trap per request: reply to the last caller, then
  * take the next request. If none is queued, switch straight back to the
  * caller just answered (the fast path's second half). */
-static int32_t sys_reply_recv(struct trapframe *tf)
+int32_t sys_reply_recv(struct trapframe *tf)
 {
 	struct proc *p = registered_server(), *woken;
 	if (!p)
 		return -EPERM;
-	fast_reply_recv(p, tf); /* a SYS_CALLR caller, nothing else to do: no return */
+	fast_reply_recv(p, tf); /* the fast path's caller, nothing else to do: no return */
 	/* One buffer holds the reply and then the next request: resolve it
 	 * once for both. */
 	struct msg *kva = user_msg_kva(p->pgdir, tf->ecx, 1), rep;
@@ -350,7 +350,7 @@ const struct host_call server_calls[] = {
 	{SYS_SRV_REGISTER, sys_srv_register},
 	{SYS_RECV, sys_recv},
 	{SYS_REPLY, sys_reply},
-	{SYS_REPLY_RECV, sys_reply_recv},
+	{SYS_REPLY_RECV, FAST_REPLY_RECV}, /* sys_reply_recv, or its fast path first */
 	{SYS_GRANT_COPY, sys_grant_copy},
 	{SYS_IRQ_ACK, sys_irq_ack},
 	{SYS_IRQ_WAIT, sys_irq_wait},

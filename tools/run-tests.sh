@@ -23,8 +23,10 @@
 #   KERNELS="mono micro hybrid"   kernels to test (build/<kernel>/os.iso)
 #   JOBS=2                 two lanes at once (below); JOBS=1 one after another
 #   LABS=0                 skip the labs' graders (labs/check.py)
-#   VARIANTS="micro-mach"  kernels built with another transport (IPC=mach):
-#                          the guest suite and its disk check only
+#   VARIANTS="micro-mach micro-noasm"  kernels built with another transport
+#                          (IPC=mach) or without the fast path's assembly
+#                          (FASTASM=0): the guest suite, its disk check and
+#                          the fault injector only
 #   BOCHS=0                skip the Bochs runs (they are on by default)
 #   HOST=0                 skip the host unit tests
 #   BENCH=0                skip the quick benchmark run and its check
@@ -46,7 +48,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 
 KERNELS=${KERNELS:-mono micro hybrid}
-VARIANTS=${VARIANTS-micro-mach}
+VARIANTS=${VARIANTS-micro-mach micro-noasm}
 BOCHS=${BOCHS:-1}
 MEASURE=${MEASURE-bench_null bench_ipc}
 GUEST_TEST_ARGS=${GUEST_TEST_ARGS:-}

@@ -3,7 +3,11 @@ kernel boots under -icount shift=0, where rdtsc counts guest instructions:
 the same figure on every run and every machine. The student's micro kernel
 must beat the same tree built with FASTPATH=0 (build/micro-nofastpath/,
 the slow path through the run queue, which is also what the starter's stub
-does) by at least MIN_GAIN on the null round trip. Run with make grade LAB=5."""
+does) by at least MIN_GAIN on the null round trip. The student's kernel is
+built with FASTASM=0 (build/micro-noasm/): the assembly entries of
+micro/fastenter.S would carry the common case past the student's C, so
+they are left out and the C halves carry every fast call. Run with make
+grade LAB=5."""
 import os
 import re
 import sys
@@ -16,19 +20,19 @@ BENCH = "bench_ipc -q -u insn"
 LINE = r"(?m)^BENCH name=nullsvc .*\bmedian=(\d+)"
 
 LAB = gradelib.Lab(5, "Measure, and make the IPC path faster",
-                   kernels=("micro", "micro-nofastpath"), icount=True)
+                   kernels=("micro-noasm", "micro-nofastpath"), icount=True)
 # The lab is about the micro kernel's path (mono has no IPC to shorten):
 # make bench gives the mono figure the handout's questions compare.
 LAB.guest("bench_ipc", 5, BENCH, LINE, "bench_ipc prints its BENCH line (the null round trip)",
-          kernels=("micro",))
+          kernels=("micro-noasm",))
 LAB.guest("bench_ipc", 0, BENCH, LINE, "bench_ipc prints its BENCH line",
           kernels=("micro-nofastpath",))
 LAB.guest("component_api", 10, "t_component", r"(?m)^PASS t_component",
           "t_component prints PASS t_component: the fast path still delivers every message, "
-          "timer and notification", kernels=("micro",))
+          "timer and notification", kernels=("micro-noasm",))
 LAB.guest("fs_works", 5, "cat /hello.txt", r"(?m)^Hello from the disk",
           "cat /hello.txt prints its text (the file server and disk driver talk through it)",
-          kernels=("micro",))
+          kernels=("micro-noasm",))
 
 
 def median(outputs, k):
@@ -37,9 +41,9 @@ def median(outputs, k):
 
 
 def faster(tree, outputs):
-    fast, slow = median(outputs, "micro"), median(outputs, "micro-nofastpath")
+    fast, slow = median(outputs, "micro-noasm"), median(outputs, "micro-nofastpath")
     if fast is None or slow is None:
-        return "no figure from bench_ipc on %s" % ("micro" if fast is None else
+        return "no figure from bench_ipc on %s" % ("micro-noasm" if fast is None else
                                                    "micro-nofastpath")
     gain = 1 - fast / slow
     print("        measured: null round trip, median instructions: micro %d, "

@@ -1,5 +1,7 @@
 /* t_badcall: bad system call numbers, pointers and grants fail cleanly */
 #define TEST_NAME "t_badcall"
+#include <files.h>
+
 #include "check.h"
 
 #define KERNEL_ADDR 0xC0000000u
@@ -54,6 +56,36 @@ static void test_messages(void)
 	check_err("SYS_CALL with a kernel message", call_raw(SVC_CONSOLE, KERNEL_ADDR), -EFAULT);
 	check_err("SYS_CALL with a wrapping message", call_raw(SVC_CONSOLE, WRAPPING_ADDR),
 		  -EFAULT);
+}
+
+/* Where a message may sit: micro's assembly entry (micro/fastenter.S)
+ * walks the caller's page table itself, and must refuse or hand over
+ * exactly what the C path does. */
+static uint8_t two_pages[8192] __attribute__((aligned(4096)));
+
+static void test_message_places(void)
+{
+	struct msg *across = (struct msg *)(void *)(two_pages + 4096 - 32);
+
+	memset(across, 0, sizeof(*across));
+	across->type = MSG_PING;
+	check_int("SYS_CALL with a message across two pages", call(SVC_NULL, across), 0);
+	check_int("  its reply's type, in place", across->type, 0);
+	/* The reply is written into the message: read-only text is refused. */
+	check_err("SYS_CALL with a message in read-only text",
+		  call_raw(SVC_NULL, (uint32_t)(uintptr_t)&test_message_places), -EFAULT);
+	check_err("SYS_CALL with a message in the last bytes below the kernel",
+		  call_raw(SVC_NULL, KERNEL_ADDR - 32), -EFAULT);
+
+	int fd = open("/hello.txt", O_RDONLY);
+
+	check(fd >= 0, "open /hello.txt");
+	check_err("a file read into read-only text", read(fd, (void *)&test_message_places, 16),
+		  -EFAULT);
+	char ok[8];
+
+	check_int("and into writable memory, after", read(fd, ok, sizeof(ok)), (int)sizeof(ok));
+	close(fd);
 }
 
 static void test_grants(void)
@@ -237,6 +269,7 @@ int main(void)
 {
 	test_numbers();
 	test_messages();
+	test_message_places();
 	test_grants();
 	test_services();
 	test_processes();
