@@ -162,8 +162,10 @@ fast_call_asm:
 	shrl $22, %edi
 	movl P_PGDIR(%eax), %ebp
 	movl (%ebp,%edi,4), %edi	/* the page directory entry */
-	testl $1, %edi
+	testl $1, %edi			/* present, and a page table (not PS) */
 	jz 8f
+	testl $0x80, %edi
+	jnz 8f
 	andl $0xfffff000, %edi
 	shrl $12, %ebx
 	andl $0x3ff, %ebx

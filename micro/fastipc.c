@@ -221,7 +221,7 @@ void fast_reply_to(struct proc *p, struct trapframe *tf)
 		ct->esi = kva->w[1];
 		ct->edi = kva->w[2];
 	} else {
-		memcpy(ci->reply_kva, kva, sizeof(*kva));
+		msg_copy(ci->reply_kva, kva);
 		ci->reply_kva->sender = (uint32_t)p->pid;
 	}
 	ci->state = IPC_NONE;

@@ -23,7 +23,7 @@ static void hand_to_server(struct proc *srv, struct proc *caller, const struct m
 	si->srv->busy_since = ticks ? ticks : 1;
 	/* The receive buffer was checked writable when the server blocked. */
 	if (si->recv_kva) {
-		memcpy(si->recv_kva, m, sizeof(*m));
+		msg_copy(si->recv_kva, m);
 		si->recv_kva->sender = (uint32_t)caller->pid;
 	} else {
 		struct msg copy = *m;
@@ -60,7 +60,7 @@ static int32_t block_on(struct proc *me, struct server *s, struct call_frame *f,
 		fast_switch(srv);
 	} else {
 		if (m != &mi->msg)
-			mi->msg = *m;
+			msg_copy(&mi->msg, m);
 		mi->state = IPC_QUEUED;
 		mi->queue_next = NULL;
 		if (s->queue_tail)
@@ -225,7 +225,7 @@ int32_t ipc_reply(struct proc *srv, int pid, const struct msg *r, struct proc **
 		caller->tf->esi = r->w[1];
 		caller->tf->edi = r->w[2];
 	} else if (ci->reply_kva) {
-		memcpy(ci->reply_kva, r, sizeof(*r));
+		msg_copy(ci->reply_kva, r);
 		ci->reply_kva->sender = (uint32_t)srv->pid;
 	} else {
 		struct msg copy = *r;

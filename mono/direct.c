@@ -116,7 +116,7 @@ static int32_t direct_syscall(struct trapframe *tf)
 	 * the reply out; a message straddling two pages takes the slow way. */
 	struct msg m, *um = user_msg_kva(me->pgdir, tf->ecx, 1);
 	if (um)
-		m = *um;
+		msg_copy(&m, um);
 	else if (!user_range_mapped(me->pgdir, tf->ecx, sizeof(m), 1) ||
 		 copy_from_user(me->pgdir, &m, tf->ecx, sizeof(m)) < 0)
 		return -EFAULT;
@@ -133,7 +133,7 @@ static int32_t direct_syscall(struct trapframe *tf)
 	if (r == -EDEADSRCDST && mcomps[services[svc].comp].dead)
 		return r;
 	if (um)
-		*um = m;
+		msg_copy(um, &m);
 	else
 		copy_to_user(me->pgdir, tf->ecx, &m, sizeof(m));
 	return r;

@@ -104,7 +104,21 @@ int user_range_mapped(pde_t *pgdir, uint32_t uaddr, uint32_t len, int write);
  * the IPC path resolves each buffer once, with one page walk, and then
  * copies straight into it. A buffer that straddles pages gets NULL and the
  * caller falls back to copy_to_user/copy_from_user. */
-void *user_msg_kva(pde_t *pgdir, uint32_t uaddr, int write);
+static inline void *user_msg_kva(pde_t *pgdir, uint32_t uaddr, int write)
+{
+	/* Inline: every call and reply walks this, and a call of a function
+	 * that calls vm_pte cost as much again as the walk. */
+	uint32_t off = uaddr & (PAGE_SIZE - 1), need = PTE_P | PTE_U | (write ? PTE_W : 0);
+	if (uaddr >= USER_TOP || off > PAGE_SIZE - 64)
+		return NULL;
+	pde_t e = pgdir[uaddr >> 22];
+	if (!(e & PTE_P) || (e & PTE_PS))
+		return NULL;
+	uint32_t pte = ((const uint32_t *)P2V(PTE_ADDR(e)))[(uaddr >> 12) & 0x3FF];
+	if ((pte & need) != need)
+		return NULL;
+	return (uint8_t *)P2V(PTE_ADDR(pte)) + off;
+}
 /* Whether [uaddr, uaddr+len) lies inside user space without wrapping. */
 static inline int user_range_ok(uint32_t uaddr, uint32_t len)
 {

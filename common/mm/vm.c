@@ -179,13 +179,6 @@ static uint8_t *user_kva(pde_t *pd, uint32_t ua, int write)
 	return (uint8_t *)P2V(PTE_ADDR(*pte)) + (ua & (PAGE_SIZE - 1));
 }
 
-void *user_msg_kva(pde_t *pd, uint32_t ua, int write)
-{
-	if (ua >= USER_TOP || (ua & (PAGE_SIZE - 1)) > PAGE_SIZE - 64)
-		return NULL;
-	return user_kva(pd, ua, write);
-}
-
 int user_range_mapped(pde_t *pd, uint32_t ua, uint32_t len, int write)
 {
 	if (!user_range_ok(ua, len))
