@@ -37,7 +37,7 @@ static uint32_t nbufs, bsize, spb, limit, ndirty;
 static int16_t changed[BCACHE_MAX_BUFS];
 static uint32_t nchanged;
 static uint8_t changed_lost;
-static uint8_t tracking; /* the write log wants the list (not in ring 0) */
+uint8_t bcache_tracking; /* the write log wants the list (not in ring 0); fs.h */
 
 /* How often a request is sent again when the driver died under it or was
  * restarted since we last asked it about the disk. */
@@ -173,7 +173,7 @@ static void hash_remove(struct buf *b)
 }
 
 /* Bytes [lo, hi) of a block the current request changed (only while
- * tracking): the block on the list once, its range the union of the
+ * bcache_tracking): the block on the list once, its range the union of the
  * request's (the bytes between two changed ones are logged too: they are
  * current, so that is harmless). */
 static void changed_add(struct buf *b, uint32_t lo, uint32_t hi)
@@ -197,7 +197,7 @@ static void changed_add(struct buf *b, uint32_t lo, uint32_t hi)
 
 void bcache_track_changes(int on)
 {
-	tracking = (uint8_t) !!on;
+	bcache_tracking = (uint8_t) !!on;
 }
 
 uint32_t bcache_changed(void)
@@ -236,7 +236,7 @@ void bcache_init(uint32_t block_size, uint32_t nblocks)
 	ndirty = 0;
 	nchanged = 0;
 	changed_lost = 0;
-	tracking = 0; /* until the write log asks (wlog_mounted) */
+	bcache_tracking = 0; /* until the write log asks (wlog_mounted) */
 	lru_head = lru_tail = NIL;
 	for (int i = 0; i < NHASH; i++)
 		hash[i] = NIL;
@@ -299,7 +299,7 @@ static int flush_run(struct buf *b)
 
 int bwrite(struct buf *b)
 {
-	if (tracking) /* the log's image must not be older than the disk's */
+	if (bcache_tracking) /* the log's image must not be older than the disk's */
 		changed_add(b, 0, bsize);
 	if (disk_io(ATA_WRITE, b->blk * spb, spb, b->data) < 0) {
 		comp_log("fs: writing block %u failed\n", (unsigned)b->blk);
@@ -394,13 +394,11 @@ static void mark_dirty(struct buf *b)
 	}
 }
 
-/* bdirty is called thousands of times a second of file writes (each
- * block of each write, each inode update): where nothing tracks changes
- * (ring 0) it costs what marking the buffer dirty costs. */
-void bdirty_range(struct buf *b, const void *p, uint32_t len)
+/* What bdirty_range (fs.h) does not do inline: the buffer is not dirty
+ * yet, or the range is not on the changed list yet. */
+void bdirty_slow(struct buf *b, uint32_t off, uint32_t len)
 {
-	if (tracking) {
-		uint32_t off = (uint32_t)((const uint8_t *)p - b->data);
+	if (bcache_tracking) {
 		/* A range outside the block is a caller's bug: logging the
 		 * whole block then costs a copy, a range too short would
 		 * lose a write. */
@@ -415,7 +413,7 @@ void bdirty_range(struct buf *b, const void *p, uint32_t len)
 
 void bdirty(struct buf *b)
 {
-	if (tracking)
+	if (bcache_tracking)
 		changed_add(b, 0, bsize);
 	mark_dirty(b);
 }

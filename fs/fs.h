@@ -51,10 +51,22 @@ void bcache_init(uint32_t block_size, uint32_t nblocks);
 struct buf *bread(uint32_t blk);     /* pinned, contents read; NULL: I/O error or bad block */
 struct buf *bget_zero(uint32_t blk); /* pinned, zero-filled, dirty: a block just allocated */
 void bdirty(struct buf *b);          /* the whole block changed: bdirty_range of all of it */
+void bdirty_slow(struct buf *b, uint32_t off, uint32_t len); /* for bdirty_range */
+extern uint8_t bcache_tracking; /* the write log wants the changed list (not in ring 0) */
 /* len bytes at p (inside b->data) changed: only those go into the write
  * log. The caller must name every byte it changed (a range too short
- * loses a write at a restart); a wider one only costs a copy. */
-void bdirty_range(struct buf *b, const void *p, uint32_t len);
+ * loses a write at a restart); a wider one only costs a copy. Inline:
+ * it runs thousands of times a macro run (each block allocated changes a
+ * bitmap and a descriptor, each write an inode), mostly on a buffer that
+ * is dirty and, where changes are tracked, already listed with a range
+ * that covers this one; then there is nothing to do. */
+static inline void bdirty_range(struct buf *b, const void *p, uint32_t len)
+{
+	uint32_t off = (uint32_t)((const uint8_t *)p - b->data);
+	if (!b->dirty || (bcache_tracking &&
+			  (!b->txn || off < b->lo || off > b->hi || len > (uint32_t)(b->hi - off))))
+		bdirty_slow(b, off, len);
+}
 int bwrite(struct buf *b); /* writes b to the disk now, whether dirty or not */
 void brelse(struct buf *b);
 int bcache_cached(uint32_t blk);

@@ -135,8 +135,11 @@ static void test_no_log_writes_through(void)
 	CHECK_EQ(fsck_status("t.img"), 0);
 }
 
-/* Many small requests fill the live area, which is compacted, with no
- * disk write; every one of them survives the restart that follows. */
+/* Many requests fill the live area, which is compacted, with no disk
+ * write; every one of them survives the restart that follows. Small
+ * appends first (two small records a request), then overwrites of whole
+ * blocks of a 64 KiB file (a block and an inode each), until the areas
+ * have been switched a few times. */
 static void test_log_fills(void)
 {
 	stage();
@@ -145,12 +148,27 @@ static void test_log_fills(void)
 	CHECK(h >= 0);
 	char rec[16];
 	uint32_t writes = disk.writes;
-	for (int i = 0; i < 1500; i++) { /* 2 blocks a request: the area fills, is compacted */
+	for (int i = 0; i < 1500; i++) {
 		snprintf(rec, sizeof(rec), "%014d\n", i);
 		CHECK_EQ(t_write(h, rec, 15), 15);
 	}
-	CHECK_EQ(disk.writes, writes);
 	CHECK_EQ(t_close(h), 0);
+	pattern(data, 64 * 1024, 5);
+	write_file("/over", data, 64 * 1024);
+	const struct wlog_head *lh = comp_keep(WLOG_BYTES);
+	uint32_t live = lh->live, switches = 0;
+	CHECK((h = t_open("/over", O_WRONLY)) >= 0);
+	for (uint32_t i = 0; i < 5000; i++) {
+		uint32_t at = (i * 7 % 64) * 1024;
+		memset(data + at, (int)(i & 0xff), 1024);
+		CHECK_EQ(t_seek(h, (int32_t)at, 0), (int)at);
+		CHECK_EQ(t_write(h, data + at, 1024), 1024);
+		switches += lh->live != live;
+		live = lh->live;
+	}
+	CHECK_EQ(t_close(h), 0);
+	CHECK(switches >= 2);
+	CHECK_EQ(disk.writes, writes);
 	fs_restart();
 	uint8_t *buf;
 	CHECK_EQ(read_all("/many", &buf), 1500 * 15);
@@ -158,6 +176,9 @@ static void test_log_fills(void)
 		snprintf(rec, sizeof(rec), "%014d\n", i);
 		CHECK(memcmp(buf + i * 15, rec, 15) == 0);
 	}
+	free(buf);
+	CHECK_EQ(read_all("/over", &buf), 64 * 1024);
+	CHECK(memcmp(buf, data, 64 * 1024) == 0);
 	free(buf);
 	save_and_fsck("f.img");
 }
