@@ -105,9 +105,13 @@ struct wlog_rec {
 	uint16_t off, len; /* the bytes [off, off + len) of it that follow */
 };
 #define WLOG_REC_SIZE(len) ((uint32_t)sizeof(struct wlog_rec) + (((uint32_t)(len) + 3u) & ~3u))
-/* Room for a whole-block record of every buffer of the cache (a compaction). */
-#define WLOG_AREA  (BCACHE_BYTES + BCACHE_MAX_BUFS * (uint32_t)sizeof(struct wlog_rec))
-#define WLOG_BYTES (WLOG_HEAD + 2 * WLOG_AREA) /* the table's keep= for fs: 2068K */
+/* An area: room for a whole-block record of every buffer of the cache
+ * (a compaction always fits), and as much again for the records that
+ * follow it, so that a compaction, a copy of every dirty block, comes
+ * half as often as with room for the cache alone (docs/03-benchmarks.md
+ * has what that saves the macro workload). */
+#define WLOG_AREA  (2 * BCACHE_BYTES + BCACHE_MAX_BUFS * (uint32_t)sizeof(struct wlog_rec))
+#define WLOG_BYTES (WLOG_HEAD + 2 * WLOG_AREA) /* the table's keep= for fs: 4116K */
 struct wlog_head {
 	uint32_t magic;        /* WLOG_MAGIC once a read-write mount set it up */
 	uint32_t bsize;        /* of the file system */

@@ -37,14 +37,18 @@
  *
  * A block changed by many requests has a record for each, so the live
  * area fills. Then the log is compacted: the other area gets a
- * whole-block record of each block that is dirty in the cache (only those
- * are not on the disk yet, and the cache has their latest content), and
- * becomes the live one in one store. An area holds one of each buffer
- * the cache has, so that always fits; only a request whose changed
- * block left the cache before its end (its bytes are on the disk, but an
- * older record could undo them) is written through: a sync before the
- * reply, after which the disk has everything and the log is empty. Every
- * full write-back (bcache_sync) empties it too.
+ * whole-block record of each block that is dirty in the cache (only
+ * those are not on the disk yet, and the cache has their latest
+ * content), and becomes the live one in one store. A request one of
+ * whose changed blocks left the cache before its end is compacted at
+ * once too: that block's bytes are on the disk (the eviction wrote it),
+ * and an older record of it could undo them. An area holds a whole-block
+ * record of each buffer the cache has, so a compaction always fits, and
+ * as much again, so that compactions (each a copy of every dirty block)
+ * come about half as often as with room for the cache alone. Only if
+ * one did not fit would the request be written through: a sync before
+ * the reply, after which the disk has everything and the log is empty.
+ * Every full write-back (bcache_sync) empties it too.
  *
  * The replay reads each logged block from the disk, applies its records
  * in log order (so for each byte the latest record that covers it wins),
