@@ -57,9 +57,9 @@ static int take_block(uint32_t g, uint32_t from, uint32_t to, uint32_t *out)
 		if (is_meta(gd, blk))
 			continue;
 		bm->data[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-		bdirty(bm);
+		bdirty_range(bm, &bm->data[bit >> 3], 1);
 		gd->bg_free_blocks_count--;
-		bdirty(gb);
+		bdirty_range(gb, gd, sizeof(*gd));
 		fs.free_blocks--;
 		*out = blk;
 		found = 1;
@@ -115,11 +115,11 @@ int bfree(uint32_t blk)
 		r = -EIO;
 	} else {
 		bm->data[bit >> 3] &= (uint8_t)~mask;
-		bdirty(bm);
+		bdirty_range(bm, &bm->data[bit >> 3], 1);
 		if (gd->bg_free_blocks_count < group_blocks(g)) {
 			gd->bg_free_blocks_count++;
 			fs.free_blocks++;
-			bdirty(gb);
+			bdirty_range(gb, gd, sizeof(*gd));
 		}
 		bcache_discard(blk); /* its contents no longer matter */
 	}
@@ -154,11 +154,11 @@ int ialloc_bit(uint32_t near_group, int is_dir, uint32_t *ino)
 		uint32_t bit = find_zero(bm->data, from, fs.ipg);
 		if (bit < fs.ipg) {
 			bm->data[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-			bdirty(bm);
+			bdirty_range(bm, &bm->data[bit >> 3], 1);
 			gd->bg_free_inodes_count--;
 			if (is_dir)
 				gd->bg_used_dirs_count++;
-			bdirty(gb);
+			bdirty_range(gb, gd, sizeof(*gd));
 			fs.free_inodes--;
 			*ino = base + bit + 1;
 		}
@@ -190,14 +190,14 @@ int ifree_bit(uint32_t ino, int is_dir)
 		r = -EIO;
 	} else {
 		bm->data[bit >> 3] &= (uint8_t)~mask;
-		bdirty(bm);
+		bdirty_range(bm, &bm->data[bit >> 3], 1);
 		if (gd->bg_free_inodes_count < fs.ipg) {
 			gd->bg_free_inodes_count++;
 			fs.free_inodes++;
 		}
 		if (is_dir && gd->bg_used_dirs_count)
 			gd->bg_used_dirs_count--;
-		bdirty(gb);
+		bdirty_range(gb, gd, sizeof(*gd));
 	}
 	brelse(bm);
 	brelse(gb);

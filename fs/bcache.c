@@ -3,7 +3,10 @@
  * 256 of 4 KiB), found by a hash of the block number, replaced least
  * recently used first, written back lazily (a dirty bit) when a buffer is
  * reused or on bcache_sync(). What each request changed is listed for
- * the write log (wlog.c), which keeps it until the disk has it.
+ * the write log (wlog.c), which keeps it until the disk has it: each
+ * block once, with the byte range the request changed in it (the union of
+ * its bdirty_range calls), so that the log copies an inode's 128 bytes or
+ * a bitmap's byte rather than the whole block.
  *
  * The disk is reached only through the disk driver's protocol (abi/fs.h,
  * SVC_ATA), granting it this component's own memory. Runs of adjacent
@@ -34,7 +37,7 @@ static uint32_t nbufs, bsize, spb, limit, ndirty;
 static int16_t changed[BCACHE_MAX_BUFS];
 static uint32_t nchanged;
 static uint8_t changed_lost;
-static uint8_t tracking; /* the write log wants the list (not in ring 0) */
+uint8_t bcache_tracking; /* the write log wants the list (not in ring 0); fs.h */
 
 /* How often a request is sent again when the driver died under it or was
  * restarted since we last asked it about the disk. */
@@ -169,22 +172,32 @@ static void hash_remove(struct buf *b)
 		*p = b->hnext;
 }
 
-/* A block the current request changed: on the list once. */
-static void changed_add(struct buf *b)
+/* Bytes [lo, hi) of a block the current request changed (only while
+ * bcache_tracking): the block on the list once, its range the union of the
+ * request's (the bytes between two changed ones are logged too: they are
+ * current, so that is harmless). */
+static void changed_add(struct buf *b, uint32_t lo, uint32_t hi)
 {
-	if (b->txn || !tracking)
+	if (b->txn) {
+		if (lo < b->lo)
+			b->lo = (uint16_t)lo;
+		if (hi > b->hi)
+			b->hi = (uint16_t)hi;
 		return;
+	}
 	if (nchanged == BCACHE_MAX_BUFS) {
 		changed_lost = 1;
 		return;
 	}
 	b->txn = 1;
+	b->lo = (uint16_t)lo;
+	b->hi = (uint16_t)hi;
 	changed[nchanged++] = (int16_t)(b - bufs);
 }
 
 void bcache_track_changes(int on)
 {
-	tracking = (uint8_t) !!on;
+	bcache_tracking = (uint8_t) !!on;
 }
 
 uint32_t bcache_changed(void)
@@ -223,7 +236,7 @@ void bcache_init(uint32_t block_size, uint32_t nblocks)
 	ndirty = 0;
 	nchanged = 0;
 	changed_lost = 0;
-	tracking = 0; /* until the write log asks (wlog_mounted) */
+	bcache_tracking = 0; /* until the write log asks (wlog_mounted) */
 	lru_head = lru_tail = NIL;
 	for (int i = 0; i < NHASH; i++)
 		hash[i] = NIL;
@@ -286,7 +299,8 @@ static int flush_run(struct buf *b)
 
 int bwrite(struct buf *b)
 {
-	changed_add(b); /* the log's image must not be older than the disk's */
+	if (bcache_tracking) /* the log's image must not be older than the disk's */
+		changed_add(b, 0, bsize);
 	if (disk_io(ATA_WRITE, b->blk * spb, spb, b->data) < 0) {
 		comp_log("fs: writing block %u failed\n", (unsigned)b->blk);
 		return -EIO;
@@ -372,13 +386,36 @@ struct buf *bget_zero(uint32_t blk)
 	return b;
 }
 
-void bdirty(struct buf *b)
+static void mark_dirty(struct buf *b)
 {
-	changed_add(b);
 	if (!b->dirty) {
 		b->dirty = 1;
 		ndirty++;
 	}
+}
+
+/* What bdirty_range (fs.h) does not do inline: the buffer is not dirty
+ * yet, or the range is not on the changed list yet. */
+void bdirty_slow(struct buf *b, uint32_t off, uint32_t len)
+{
+	if (bcache_tracking) {
+		/* A range outside the block is a caller's bug: logging the
+		 * whole block then costs a copy, a range too short would
+		 * lose a write. */
+		if (off > bsize || len > bsize - off) {
+			off = 0;
+			len = bsize;
+		}
+		changed_add(b, off, off + len);
+	}
+	mark_dirty(b);
+}
+
+void bdirty(struct buf *b)
+{
+	if (bcache_tracking)
+		changed_add(b, 0, bsize);
+	mark_dirty(b);
 }
 
 void brelse(struct buf *b)

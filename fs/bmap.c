@@ -126,7 +126,7 @@ int bmap(struct inode *ip, uint32_t lblk, int alloc, uint32_t *pblk)
 				return r;
 			}
 			*e = blk;
-			bdirty(b);
+			bdirty_range(b, e, sizeof(*e));
 		}
 		brelse(b);
 	}
@@ -171,7 +171,7 @@ static int free_tree(struct inode *ip, uint32_t blk, int depth, uint32_t keep, s
 			uint32_t ck = i == keep >> csh ? keep & ((1u << csh) - 1) : 0;
 			if (e[i] && free_tree(ip, e[i], depth - 1, ck, t)) {
 				e[i] = 0;
-				bdirty(b);
+				bdirty_range(b, &e[i], sizeof(e[i]));
 			}
 		}
 		brelse(b);
@@ -219,7 +219,7 @@ int itruncate(struct inode *ip, uint32_t size)
 		if (b) {
 			uint32_t o = size & (fs.bs - 1);
 			memset(b->data + o, 0, fs.bs - o);
-			bdirty(b);
+			bdirty_range(b, b->data + o, fs.bs - o);
 			brelse(b);
 		}
 	}

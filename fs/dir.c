@@ -200,7 +200,8 @@ static int add_fn(const struct dir_ent *e, void *ctx)
 		de->rec_len = (uint16_t)(rl - used);
 	}
 	de_fill(de, n->name, n->len, n->ino, n->mode);
-	bdirty(e->b);
+	/* The old entry's rec_len (if split) through the new entry's name. */
+	bdirty_range(e->b, e->de, used + EXT2_DIRENT_LEN(n->len));
 	return 1;
 }
 
@@ -252,6 +253,7 @@ int dir_remove(struct inode *dp, const struct dir_slot *s)
 	struct ext2_dirent *de = de_at(b, s->off);
 	if (s->prev == s->off) {
 		de->inode = 0;
+		bdirty_range(b, &de->inode, sizeof(de->inode));
 	} else {
 		struct ext2_dirent *pde = de_at(b, s->prev);
 		uint32_t prl = de_len(b, s->prev);
@@ -260,8 +262,8 @@ int dir_remove(struct inode *dp, const struct dir_slot *s)
 			return -EIO;
 		}
 		pde->rec_len = (uint16_t)(prl + de->rec_len);
+		bdirty_range(b, &pde->rec_len, sizeof(pde->rec_len));
 	}
-	bdirty(b);
 	brelse(b);
 	return dir_changed(dp);
 }
@@ -276,7 +278,7 @@ int dir_retarget(struct inode *dp, const struct dir_slot *s, uint32_t ino, uint1
 	de->inode = ino;
 	if (fs.filetype)
 		de->file_type = file_type(mode);
-	bdirty(b);
+	bdirty_range(b, de, EXT2_DIRENT_HDR); /* inode .. file_type */
 	brelse(b);
 	return dir_changed(dp);
 }

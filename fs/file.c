@@ -108,7 +108,7 @@ int file_write(struct inode *ip, uint32_t off, uint32_t len, const struct msg *m
 				break;
 			}
 			memcpy(b->data + boff, bounce + c, n);
-			bdirty(b);
+			bdirty_range(b, b->data + boff, n);
 			brelse(b);
 			c += n;
 			if (pos + n > ip->d.i_size)

@@ -34,6 +34,7 @@ struct buf {
 	uint16_t ref; /* pinned while > 0: never evicted */
 	uint8_t valid, dirty;
 	uint8_t txn;        /* changed by the current request: on the changed list */
+	uint16_t lo, hi;    /* with txn: the bytes [lo, hi) the request changed */
 	int16_t hnext;      /* hash chain */
 	int16_t prev, next; /* LRU list, most recent first */
 };
@@ -49,7 +50,23 @@ int disk_info(uint32_t *sectors);
 void bcache_init(uint32_t block_size, uint32_t nblocks);
 struct buf *bread(uint32_t blk);     /* pinned, contents read; NULL: I/O error or bad block */
 struct buf *bget_zero(uint32_t blk); /* pinned, zero-filled, dirty: a block just allocated */
-void bdirty(struct buf *b);
+void bdirty(struct buf *b);          /* the whole block changed: bdirty_range of all of it */
+void bdirty_slow(struct buf *b, uint32_t off, uint32_t len); /* for bdirty_range */
+extern uint8_t bcache_tracking; /* the write log wants the changed list (not in ring 0) */
+/* len bytes at p (inside b->data) changed: only those go into the write
+ * log. The caller must name every byte it changed (a range too short
+ * loses a write at a restart); a wider one only costs a copy. Inline:
+ * it runs thousands of times a macro run (each block allocated changes a
+ * bitmap and a descriptor, each write an inode), mostly on a buffer that
+ * is dirty and, where changes are tracked, already listed with a range
+ * that covers this one; then there is nothing to do. */
+static inline void bdirty_range(struct buf *b, const void *p, uint32_t len)
+{
+	uint32_t off = (uint32_t)((const uint8_t *)p - b->data);
+	if (!b->dirty || (bcache_tracking &&
+			  (!b->txn || off < b->lo || off > b->hi || len > (uint32_t)(b->hi - off))))
+		bdirty_slow(b, off, len);
+}
 int bwrite(struct buf *b); /* writes b to the disk now, whether dirty or not */
 void brelse(struct buf *b);
 int bcache_cached(uint32_t blk);
@@ -61,9 +78,10 @@ void bcache_discard(uint32_t blk); /* a freed block: its contents need no write 
 int bcache_sync(void);             /* writes every dirty block */
 uint32_t bcache_ndirty(void);
 uint32_t bcache_pinned(void); /* buffers held: 0 between requests (tests check) */
-/* The blocks the current request changed (bdirty, bget_zero, bwrite): how
- * many at most (more than BCACHE_MAX_BUFS if one of them already left the
- * cache), and each in turn, taken off the list; NULL at its end. */
+/* The blocks the current request changed (bdirty, bdirty_range, bget_zero,
+ * bwrite): how many at most (more than BCACHE_MAX_BUFS if one of them
+ * already left the cache), and each in turn, taken off the list (its
+ * changed bytes: b->lo .. b->hi); NULL at its end. */
 void bcache_track_changes(int on); /* off (the default after bcache_init): no list */
 uint32_t bcache_changed(void);
 struct buf *bcache_next_changed(void);
@@ -77,6 +95,31 @@ void wlog_recover(void); /* at init, before the mount: replays the last instance
 void wlog_mounted(const struct ext2_super *sb); /* a new, empty log for this disk */
 int wlog_commit(void); /* at a request's end; -ENOSPC: write it through instead */
 void wlog_clear(void); /* every dirty block is on the disk */
+/* Its layout in the kept memory (wlog.c says why it is so), here for the
+ * host tests, which damage a log on purpose. A head, then two areas, each
+ * a sequence of records: a header, then len bytes, padded to 4. */
+#define WLOG_MAGIC 0x474f4c57u /* "WLOG" */
+#define WLOG_HEAD  4096u
+struct wlog_rec {
+	uint32_t blk;      /* the block */
+	uint16_t off, len; /* the bytes [off, off + len) of it that follow */
+};
+#define WLOG_REC_SIZE(len) ((uint32_t)sizeof(struct wlog_rec) + (((uint32_t)(len) + 3u) & ~3u))
+/* An area: room for a whole-block record of every buffer of the cache
+ * (a compaction always fits), and as much again for the records that
+ * follow it, so that a compaction, a copy of every dirty block, comes
+ * half as often as with room for the cache alone (docs/03-benchmarks.md
+ * has what that saves the macro workload). */
+#define WLOG_AREA  (2 * BCACHE_BYTES + BCACHE_MAX_BUFS * (uint32_t)sizeof(struct wlog_rec))
+#define WLOG_BYTES (WLOG_HEAD + 2 * WLOG_AREA) /* the table's keep= for fs: 4116K */
+struct wlog_head {
+	uint32_t magic;        /* WLOG_MAGIC once a read-write mount set it up */
+	uint32_t bsize;        /* of the file system */
+	uint32_t disk_sectors; /* the disk the records belong to: its size and s_uuid */
+	uint8_t uuid[16];
+	uint32_t live;         /* the area appended to and replayed: 0 or 1 */
+	uint32_t committed[2]; /* bytes of records of acknowledged requests: the commit point */
+};
 
 /* --- super.c ------------------------------------------------------------ */
 

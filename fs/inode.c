@@ -118,7 +118,7 @@ int iupdate(struct inode *ip)
 	if (inode_loc(ip->ino, &blk, &off) < 0 || !(b = bread(blk)))
 		return -EIO;
 	memcpy(b->data + off, &ip->d, sizeof(ip->d));
-	bdirty(b);
+	bdirty_range(b, b->data + off, sizeof(ip->d));
 	brelse(b);
 	return 0;
 }
@@ -171,7 +171,7 @@ static void put_xattr(struct inode *ip)
 		fs_corrupt("attribute block", blk);
 	} else if (h->h_refcount > 1) {
 		h->h_refcount--;
-		bdirty(b);
+		bdirty_range(b, &h->h_refcount, sizeof(h->h_refcount));
 	} else {
 		free_it = 1;
 	}
@@ -224,7 +224,7 @@ int inode_new(struct inode *dir, uint16_t mode, struct inode **out)
 		uint16_t extra = EXT2_EXTRA_ISIZE_DEFAULT;
 		memcpy(b->data + off + EXT2_EXTRA_ISIZE_OFF, &extra, sizeof(extra));
 	}
-	bdirty(b);
+	bdirty_range(b, b->data + off, fs.isz);
 	brelse(b);
 	memset(&ip->d, 0, sizeof(ip->d));
 	ip->d.i_mode = mode;

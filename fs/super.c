@@ -375,7 +375,8 @@ int fs_sync(void)
 		sb->s_free_blocks_count = fs.free_blocks;
 		sb->s_free_inodes_count = fs.free_inodes;
 		sb->s_wtime = fs_now();
-		bdirty(b);
+		bdirty_range(b, &sb->s_free_blocks_count, 2 * sizeof(sb->s_free_blocks_count));
+		bdirty_range(b, &sb->s_wtime, sizeof(sb->s_wtime));
 	}
 	brelse(b);
 	return bcache_sync();

@@ -245,7 +245,7 @@ void *dma_alloc(uint32_t len, uint32_t *pa)
 
 /* The kept memory outlives the fs's init, as a server's outlives its
  * instance: a test "restarts" the fs by running init again (fs_boot). */
-static uint8_t keep_mem[4u << 20] __attribute__((aligned(4096)));
+static uint8_t keep_mem[8u << 20] __attribute__((aligned(4096)));
 static uint32_t keep_len;
 int host_keep_none;
 
