@@ -104,20 +104,27 @@ int user_range_mapped(pde_t *pgdir, uint32_t uaddr, uint32_t len, int write);
  * the IPC path resolves each buffer once, with one page walk, and then
  * copies straight into it. A buffer that straddles pages gets NULL and the
  * caller falls back to copy_to_user/copy_from_user. */
-static inline void *user_msg_kva(pde_t *pgdir, uint32_t uaddr, int write)
+/* The kernel address of user address uaddr if its page is present, user
+ * accessible and (for writes) writable; NULL otherwise. Inline: every
+ * message and every grant copy walks this, and calls of a function that
+ * called vm_pte cost as much again as the walk. */
+static inline uint8_t *user_page_kva(pde_t *pgdir, uint32_t uaddr, int write)
 {
-	/* Inline: every call and reply walks this, and a call of a function
-	 * that calls vm_pte cost as much again as the walk. */
-	uint32_t off = uaddr & (PAGE_SIZE - 1), need = PTE_P | PTE_U | (write ? PTE_W : 0);
-	if (uaddr >= USER_TOP || off > PAGE_SIZE - 64)
-		return NULL;
+	uint32_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
 	pde_t e = pgdir[uaddr >> 22];
 	if (!(e & PTE_P) || (e & PTE_PS))
 		return NULL;
 	uint32_t pte = ((const uint32_t *)P2V(PTE_ADDR(e)))[(uaddr >> 12) & 0x3FF];
 	if ((pte & need) != need)
 		return NULL;
-	return (uint8_t *)P2V(PTE_ADDR(pte)) + off;
+	return (uint8_t *)P2V(PTE_ADDR(pte)) + (uaddr & (PAGE_SIZE - 1));
+}
+
+static inline void *user_msg_kva(pde_t *pgdir, uint32_t uaddr, int write)
+{
+	if (uaddr >= USER_TOP || (uaddr & (PAGE_SIZE - 1)) > PAGE_SIZE - 64)
+		return NULL;
+	return user_page_kva(pgdir, uaddr, write);
 }
 /* Whether [uaddr, uaddr+len) lies inside user space without wrapping. */
 static inline int user_range_ok(uint32_t uaddr, uint32_t len)

@@ -168,16 +168,6 @@ uint32_t vm_user_bytes(pde_t *pd)
 	return n;
 }
 
-/* The kernel address of user address ua if the page is present, user
- * accessible and (for writes) writable; NULL otherwise. */
-static uint8_t *user_kva(pde_t *pd, uint32_t ua, int write)
-{
-	uint32_t *pte = vm_pte(pd, ua);
-	uint32_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
-	if (!pte || (*pte & need) != need)
-		return NULL;
-	return (uint8_t *)P2V(PTE_ADDR(*pte)) + (ua & (PAGE_SIZE - 1));
-}
 
 int user_range_mapped(pde_t *pd, uint32_t ua, uint32_t len, int write)
 {
@@ -186,7 +176,7 @@ int user_range_mapped(pde_t *pd, uint32_t ua, uint32_t len, int write)
 	if (!len)
 		return 1;
 	for (uint32_t a = PGROUNDDOWN(ua); a <= PGROUNDDOWN(ua + len - 1); a += PAGE_SIZE)
-		if (!user_kva(pd, a, write))
+		if (!user_page_kva(pd, a, write))
 			return 0;
 	return 1;
 }
@@ -201,7 +191,7 @@ static int copy_user(pde_t *pd, uint32_t ua, void *kbuf, uint32_t len, int to_us
 		uint32_t chunk = PAGE_SIZE - (ua & (PAGE_SIZE - 1));
 		if (chunk > len)
 			chunk = len;
-		uint8_t *p = user_kva(pd, ua, to_user);
+		uint8_t *p = user_page_kva(pd, ua, to_user);
 		if (!p)
 			return -EFAULT;
 		if (to_user)
@@ -236,7 +226,7 @@ int copy_between(pde_t *dpd, uint32_t udst, pde_t *spd, uint32_t usrc, uint32_t 
 			chunk = schunk;
 		if (chunk > len)
 			chunk = len;
-		uint8_t *d = user_kva(dpd, udst, 1), *s = user_kva(spd, usrc, 0);
+		uint8_t *d = user_page_kva(dpd, udst, 1), *s = user_page_kva(spd, usrc, 0);
 		if (!d || !s)
 			return -EFAULT;
 		memcpy(d, s, chunk);
@@ -252,7 +242,7 @@ int copy_str_from_user(pde_t *pd, char *dst, uint32_t usrc, uint32_t max)
 	for (uint32_t i = 0; i < max; i++) {
 		if (!user_range_ok(usrc + i, 1))
 			return -EFAULT;
-		uint8_t *p = user_kva(pd, usrc + i, 0);
+		uint8_t *p = user_page_kva(pd, usrc + i, 0);
 		if (!p)
 			return -EFAULT;
 		dst[i] = (char)*p;
