@@ -25,6 +25,8 @@ GROUPS = [
     ("processes", "Spawn + exit + wait of /bin/true", ("spawn", "spawn_fs")),
     ("files", "File service: cached read and write + sync", ("read_cached", "write_sync")),
     ("disk", "Uncached sequential read, and the raw disk driver", ("read_seq", "read_raw")),
+    ("diskcpu", "Uncached sequential read, and the raw disk driver: CPU work (time not halted)",
+     ("read_seq_cpu", "read_raw_cpu")),
     ("macro", "Macro workload: a shell script over a tree of files", ("macro",)),
     ("network", "Network: TCP bulk transfer, TCP connect, UDP round trip",
      ("tcp_rx", "tcp_tx", "tcp_connect", "udp_rtt")),
