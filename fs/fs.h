@@ -164,6 +164,10 @@ static inline int is_reg(const struct inode *ip)
 /* The disk block of file block lblk: 0 for a hole (alloc == 0), or a new
  * zeroed block (alloc != 0). -EIO: a pointer outside the fs; -EFBIG. */
 int bmap(struct inode *ip, uint32_t lblk, int alloc, uint32_t *pblk);
+/* As bmap without allocating, for the blocks from lblk on: how many (1 to
+ * max) lie side by side on the disk from *pblk, as far as one indirect
+ * block (or the inode's direct slots) says. A hole: *pblk 0, and 1. */
+int bmap_run(struct inode *ip, uint32_t lblk, uint32_t max, uint32_t *pblk);
 int itruncate(struct inode *ip, uint32_t size); /* frees blocks past size */
 
 /* --- file.c ------------------------------------------------------------- */
