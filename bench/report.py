@@ -24,6 +24,7 @@ GROUPS = [
      "context switch", ("nullcall", "nullsvc", "nullipc", "yield", "ctxsw")),
     ("processes", "Spawn + exit + wait of /bin/true", ("spawn", "spawn_fs")),
     ("files", "File service: cached read and write + sync", ("read_cached", "write_sync")),
+    ("filescpu", "File write + sync: CPU work (time not halted)", ("write_sync_cpu",)),
     ("disk", "Uncached sequential read, and the raw disk driver", ("read_seq", "read_raw")),
     ("diskcpu", "Uncached sequential read, and the raw disk driver: CPU work (time not halted)",
      ("read_seq_cpu", "read_raw_cpu")),
