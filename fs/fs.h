@@ -39,8 +39,12 @@ struct buf {
 };
 
 /* The disk: ATA_READ/ATA_WRITE of count sectors at lba into/out of buf
- * (this component's own memory), retried if the driver was restarted. */
+ * (this component's own memory), retried if the driver was restarted. An
+ * ATA_WRITE is on the medium when it returns; DISK_CACHED, only once
+ * disk_flush() has returned since. */
+#define DISK_CACHED 0x100 /* | ATA_WRITE: ATA_WRITE_CACHED */
 int disk_io(int op, uint32_t lba, uint32_t count, void *buf);
+int disk_flush(void); /* ATA_FLUSH */
 /* ATA_INFO: the disk's size, and which driver instance answers. */
 int disk_info(uint32_t *sectors);
 
