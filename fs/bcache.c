@@ -9,7 +9,7 @@
  * SVC_ATA), granting it this component's own memory. Runs of adjacent
  * blocks travel in one request. A read-ahead run goes straight into
  * buffers that lie side by side in the pool: the next window of a ring
- * over the pool (ra_next), so that a sequential stream replaces its own
+ * over the pool (ring_next), so that a sequential stream replaces its own
  * oldest blocks, as LRU would, and file.c can hand a whole request's bytes
  * to the caller in one grant copy from the pool. Only when a buffer of
  * that window is held does the run go through the staging buffer instead,
@@ -33,7 +33,7 @@ static struct buf bufs[BCACHE_MAX_BUFS];
 static int16_t hash[NHASH];
 static int16_t lru_head, lru_tail; /* head: most recently used */
 static uint32_t nbufs, bsize, spb, limit, ndirty;
-static uint32_t ra_next; /* the buffer the next read-ahead window starts at */
+static uint32_t ring_next; /* the buffer the next read-ahead window starts at */
 /* Blocks were written back (DISK_CACHED) since the last flush: a write-back
  * need not be on the medium until a sync says so, and a sync of many runs
  * then waits for one CACHE FLUSH, not one a run (docs/03-benchmarks.md,
@@ -241,7 +241,7 @@ void bcache_init(uint32_t block_size, uint32_t nblocks)
 	limit = nblocks;
 	nbufs = BCACHE_BYTES / block_size;
 	ndirty = 0;
-	ra_next = 0;
+	ring_next = 0;
 	unflushed = 0;
 	nchanged = 0;
 	changed_lost = 0;
@@ -432,16 +432,16 @@ static int window(uint32_t n)
 	/* Each buffer is looked at about once: a candidate that meets a
 	 * held or dirty buffer is followed by one starting after it. */
 	for (uint32_t looked = 0; looked < nbufs + n;) {
-		if (ra_next + n > nbufs)
-			ra_next = 0;
-		uint32_t s = ra_next, k;
+		if (ring_next + n > nbufs)
+			ring_next = 0;
+		uint32_t s = ring_next, k;
 		for (k = 0; k < n; k++, looked++) {
 			struct buf *b = &bufs[s + k];
 			if (b->ref || (b->valid && b->dirty))
 				break;
 		}
 		if (k < n) {
-			ra_next = s + k + 1;
+			ring_next = s + k + 1;
 			looked++;
 			continue;
 		}
@@ -449,7 +449,7 @@ static int window(uint32_t n)
 			evict(&bufs[s + k]); /* clean: cannot fail */
 			lru_unlink((int)(s + k));
 		}
-		ra_next = s + n;
+		ring_next = s + n;
 		return (int)s;
 	}
 	return NIL;
