@@ -114,7 +114,9 @@ int file_read(struct inode *ip, uint32_t off, uint32_t len, const struct msg *m,
 		if (q.fill + n > BOUNCE && (err = flush(&q, m, &done)) < 0)
 			break;
 		if (lblk - el >= en) { /* past the run last mapped */
-			int r = bmap_run(ip, lblk, nblocks - lblk, &ep);
+			/* No further than the request: a look costs a step a
+			 * block, and read_run looks further itself. */
+			int r = bmap_run(ip, lblk, last - lblk, &ep);
 			if (r < 0) {
 				err = r;
 				break;
