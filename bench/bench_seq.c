@@ -18,7 +18,12 @@
  * SVC_ATA is private: a user program gets -EPERM in every kernel. This
  * benchmark's row in common/system.conf (calls=ata) lets it, and only the
  * image the system was built with, call the driver, read-only, so the raw
- * figure is measured in every placement. */
+ * figure is measured in every placement.
+ *
+ * read_seq_cpu, read_raw_cpu: the same passes less the time the CPU was
+ * halted in them (struct kinfo's idle_tsc), as bench_net's *_cpu: under
+ * -icount, the instructions every thread on the way ran. The rest of a
+ * pass is time spent waiting for the emulated disk. */
 #define PATH        "/work/bench_seq.dat"
 #define CHUNK       (64u * 1024)
 #define RAW_CHUNK   (ATA_MAX_SECTORS * ATA_SECTOR)
@@ -27,6 +32,25 @@
 #define MAX_RUNS    9
 
 static uint8_t buf[RAW_CHUNK];
+static uint64_t busy; /* the last pass's part not halted */
+
+static uint64_t idle_now(void)
+{
+	struct kinfo k;
+
+	if (kinfo(KINFO_KERNEL, &k) < 0)
+		bench_fail("kinfo failed");
+	return k.idle_tsc;
+}
+
+/* A pass's elapsed time; busy gets its part the CPU was not halted. */
+static uint64_t took(uint64_t t0, uint64_t t1, uint64_t idle0, uint64_t overhead)
+{
+	uint64_t e = bench_elapsed(t0, t1, overhead), idle = idle_now() - idle0;
+
+	busy = e > idle ? e - idle : 0;
+	return e;
+}
 
 static uint64_t pass_fs(int h, uint32_t size, uint64_t overhead, int check)
 {
@@ -34,7 +58,7 @@ static uint64_t pass_fs(int h, uint32_t size, uint64_t overhead, int check)
 
 	if (r != 0)
 		bench_fail("seek: %d", r);
-	uint64_t t0 = bench_rdtsc();
+	uint64_t idle0 = idle_now(), t0 = bench_rdtsc();
 	for (uint32_t done = 0; done < size; done += CHUNK) {
 		r = bench_read(h, buf, CHUNK);
 		if (r != (int)CHUNK)
@@ -48,7 +72,7 @@ static uint64_t pass_fs(int h, uint32_t size, uint64_t overhead, int check)
 					bench_fail("byte %u of %s is wrong", (unsigned)(done + i),
 						   PATH);
 	}
-	return bench_elapsed(t0, bench_rdtsc(), overhead);
+	return took(t0, bench_rdtsc(), idle0, overhead);
 }
 
 static int ata(int type, uint32_t lba, uint32_t count, struct msg *m)
@@ -68,7 +92,7 @@ static int ata(int type, uint32_t lba, uint32_t count, struct msg *m)
 static uint64_t pass_raw(uint32_t size, uint64_t overhead)
 {
 	struct msg m;
-	uint64_t t0 = bench_rdtsc();
+	uint64_t idle0 = idle_now(), t0 = bench_rdtsc();
 
 	for (uint32_t done = 0; done < size; done += RAW_CHUNK) {
 		int r = ata(ATA_READ, done / ATA_SECTOR, ATA_MAX_SECTORS, &m);
@@ -77,7 +101,7 @@ static uint64_t pass_raw(uint32_t size, uint64_t overhead)
 			bench_fail("ATA_READ at sector %u: %s", (unsigned)(done / ATA_SECTOR),
 				   strerror(r));
 	}
-	return bench_elapsed(t0, bench_rdtsc(), overhead);
+	return took(t0, bench_rdtsc(), idle0, overhead);
 }
 
 /* 1 if the raw driver can be read here; otherwise prints why not. */
@@ -103,7 +127,7 @@ int main(int argc, char **argv)
 {
 	static const uint32_t full[] = {2u << 20, 4u << 20, 8u << 20};
 	static const uint32_t quick[] = {2u << 20};
-	static uint64_t raw[MAX_RUNS];
+	static uint64_t raw[MAX_RUNS], seq_cpu[MAX_RUNS], raw_cpu[MAX_RUNS];
 	uint64_t *v = bench_samples();
 	uint64_t overhead = bench_overhead();
 	uint32_t sizes[BENCH_MAX_SIZES];
@@ -130,12 +154,18 @@ int main(int argc, char **argv)
 	for (int s = 0; s < nsizes; s++) {
 		for (int i = 0; i < runs; i++) {
 			v[i] = pass_fs(h, sizes[s], overhead, 0);
-			if (with_raw)
+			seq_cpu[i] = busy;
+			if (with_raw) {
 				raw[i] = pass_raw(sizes[s], overhead);
+				raw_cpu[i] = busy;
+			}
 		}
 		bench_report("read_seq", sizes[s], v, runs);
-		if (with_raw)
+		bench_report("read_seq_cpu", sizes[s], seq_cpu, runs);
+		if (with_raw) {
 			bench_report("read_raw", sizes[s], raw, runs);
+			bench_report("read_raw_cpu", sizes[s], raw_cpu, runs);
+		}
 	}
 	bench_close(h);
 	bench_path_op(FS_UNLINK, PATH);

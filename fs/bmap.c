@@ -138,6 +138,44 @@ int bmap(struct inode *ip, uint32_t lblk, int alloc, uint32_t *pblk)
 	return 0;
 }
 
+int bmap_run(struct inode *ip, uint32_t lblk, uint32_t max, uint32_t *pblk)
+{
+	uint32_t idx[4];
+	int depth = block_path(lblk, idx);
+	if (depth < 0)
+		return depth;
+	/* The walk of bmap, keeping the last level: the entries that follow
+	 * lblk's in it map the blocks after lblk, so one look at a leaf
+	 * (the inode's direct slots or an indirect block) maps a whole run. */
+	const ext2_blkptr *leaf = ip->d.i_block;
+	uint32_t at = idx[0], slots = EXT2_NDIR_BLOCKS, blk = leaf[at];
+	struct buf *b = NULL;
+	for (int lv = 1; lv <= depth && blk; lv++) {
+		brelse(b);
+		if (!fs_block_ok(blk)) {
+			fs_corrupt("block pointer", blk);
+			return -EIO;
+		}
+		if (!(b = bread(blk)))
+			return -EIO;
+		leaf = (const ext2_blkptr *)b->data;
+		at = idx[lv];
+		slots = fs.ptrs;
+		blk = leaf[at];
+	}
+	uint32_t n = 1;
+	if (blk && !fs_block_ok(blk)) {
+		brelse(b);
+		fs_corrupt("block pointer", blk);
+		return -EIO;
+	}
+	while (blk && n < max && at + n < slots && leaf[at + n] == blk + n && fs_block_ok(blk + n))
+		n++;
+	brelse(b);
+	*pblk = blk;
+	return (int)n;
+}
+
 struct trunc {
 	int err;
 	uint32_t budget; /* blocks the inode can own: bounds a corrupt tree's walk */

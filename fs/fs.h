@@ -40,8 +40,12 @@ struct buf {
 };
 
 /* The disk: ATA_READ/ATA_WRITE of count sectors at lba into/out of buf
- * (this component's own memory), retried if the driver was restarted. */
+ * (this component's own memory), retried if the driver was restarted. An
+ * ATA_WRITE is on the medium when it returns; DISK_CACHED, only once
+ * disk_flush() has returned since. */
+#define DISK_CACHED 0x100 /* | ATA_WRITE: ATA_WRITE_CACHED */
 int disk_io(int op, uint32_t lba, uint32_t count, void *buf);
+int disk_flush(void); /* ATA_FLUSH */
 /* ATA_INFO: the disk's size, and which driver instance answers. */
 int disk_info(uint32_t *sectors);
 
@@ -207,6 +211,10 @@ static inline int is_reg(const struct inode *ip)
 /* The disk block of file block lblk: 0 for a hole (alloc == 0), or a new
  * zeroed block (alloc != 0). -EIO: a pointer outside the fs; -EFBIG. */
 int bmap(struct inode *ip, uint32_t lblk, int alloc, uint32_t *pblk);
+/* As bmap without allocating, for the blocks from lblk on: how many (1 to
+ * max) lie side by side on the disk from *pblk, as far as one indirect
+ * block (or the inode's direct slots) says. A hole: *pblk 0, and 1. */
+int bmap_run(struct inode *ip, uint32_t lblk, uint32_t max, uint32_t *pblk);
 int itruncate(struct inode *ip, uint32_t size); /* frees blocks past size */
 
 /* --- file.c ------------------------------------------------------------- */

@@ -84,12 +84,18 @@ static int transfer(const struct msg *m, int writing, uint32_t sectors)
 	r = (writing ? dev->write : dev->read)(m->w[0], m->w[1], &io);
 	if (r < 0)
 		return r;
-	return io.grant_error < 0 ? io.grant_error : 0;
+	if (io.grant_error < 0)
+		return io.grant_error;
+	/* The caller counts the sectors as written once we answer: with the
+	 * drive's write cache on, that is true only after a flush, unless it
+	 * asked to flush later itself (abi/fs.h). */
+	return writing && !(m->w[3] & ATA_WRITE_CACHED) ? dev->flush() : 0;
 }
 
 void blockdev_handle(struct msg *m)
 {
-	if (m->type != ATA_READ && m->type != ATA_WRITE && m->type != ATA_INFO) {
+	if (m->type != ATA_READ && m->type != ATA_WRITE && m->type != ATA_INFO &&
+	    m->type != ATA_FLUSH) {
 		m->type = -ENOSYS;
 		return;
 	}
@@ -108,6 +114,9 @@ void blockdev_handle(struct msg *m)
 		break;
 	case ATA_WRITE:
 		m->type = transfer(m, 1, sectors);
+		break;
+	case ATA_FLUSH:
+		m->type = dev->flush();
 		break;
 	case ATA_INFO:
 		m->type = 0;

@@ -1,5 +1,5 @@
 /* The block-device library (after MINIX's libblockdriver): the disk
- * protocol of abi/fs.h (ATA_READ, ATA_WRITE, ATA_INFO) decoded once for
+ * protocol of abi/fs.h (ATA_READ, ATA_WRITE, ATA_FLUSH, ATA_INFO) decoded once for
  * any block driver. It checks every request (range, count, the grant's
  * size and rights) before the device is touched, moves the data between
  * the driver's sectors and the caller's grant through a bounce buffer (a
@@ -21,6 +21,8 @@ struct blockdev_ops {
 	 * blockdev_next(). 0 or -errno; on an error the rest is abandoned. */
 	int (*read)(uint32_t lba, uint32_t count, struct blockdev_io *io);
 	int (*write)(uint32_t lba, uint32_t count, struct blockdev_io *io);
+	/* Returns once every sector written is on the medium. 0 or -errno. */
+	int (*flush)(void);
 };
 
 /* Before the first request: the instance's number comes from the clock,

@@ -57,11 +57,16 @@ static int write_sectors(uint32_t lba, uint32_t count, struct blockdev_io *io)
 	}
 	if ((r = ata_write_done()) < 0)
 		return abandon(r);
-	/* The file service counts a block as written once we answer; with the
-	 * drive's write cache on, that is only true after a flush. */
-	if ((r = ata_flush()) < 0)
-		return abandon(r);
 	return 0;
+}
+
+/* CACHE FLUSH: after a write, unless its caller asked to flush later
+ * (ATA_WRITE_CACHED), and for ATA_FLUSH (the library decides). */
+static int flush_cache(void)
+{
+	int r = ata_flush();
+
+	return r < 0 ? abandon(r) : 0;
 }
 
 static uint32_t sectors(void)
@@ -73,6 +78,7 @@ static const struct blockdev_ops ops = {
 	.sectors = sectors,
 	.read = read_sectors,
 	.write = write_sectors,
+	.flush = flush_cache,
 };
 
 /* An interrupt that no request waited for (left over from an earlier

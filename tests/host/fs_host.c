@@ -88,6 +88,12 @@ static int ata(struct msg *m)
 		disk.writes++;
 		disk.write_sectors += n;
 		disk.last_write_lba = lba;
+		if (m->w[3] & ATA_WRITE_CACHED) {
+			disk.unflushed++;
+		} else {
+			disk.flushes++;
+			disk.unflushed = 0;
+		}
 	}
 	return 0;
 }
@@ -108,6 +114,15 @@ int call(int service, struct msg *m)
 	case ATA_READ:
 	case ATA_WRITE:
 		m->type = ata(m);
+		break;
+	case ATA_FLUSH:
+		if (disk.fail_io) {
+			m->type = -EIO;
+			break;
+		}
+		disk.flushes++;
+		disk.unflushed = 0;
+		m->type = 0;
 		break;
 	default:
 		m->type = -ENOSYS;

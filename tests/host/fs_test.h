@@ -57,6 +57,8 @@ struct host_disk {
 	uint32_t reads, writes; /* ATA requests */
 	uint32_t read_sectors, write_sectors;
 	uint32_t last_write_lba; /* of the latest ATA_WRITE */
+	uint32_t flushes;        /* ATA_FLUSH, and ATA_WRITEs that flush (w[3] 0) */
+	uint32_t unflushed;      /* ATA_WRITE_CACHED writes since the last flush */
 	uint32_t bad_requests;   /* out of range, bad grant: an fs bug */
 	uint32_t dead_calls;     /* answer this many calls -EDEADSRCDST */
 	int fail_io;             /* every read/write answers -EIO */

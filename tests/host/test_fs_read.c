@@ -239,6 +239,66 @@ static void test_readahead(void)
 	CHECK(memcmp(buf, want, sizeof(want)) == 0);
 }
 
+/* Reads copy straight from the cache while a run's blocks lie side by
+ * side in its memory, and through the bounce buffer otherwise: two files
+ * written a block at a time in turn (their blocks alternate on the disk),
+ * one with a hole, read in 64 KiB requests, cold and then partly cached,
+ * and a sequential pass larger than the cache with dirty blocks in it,
+ * which the read-ahead must neither write nor lose. */
+static void test_scattered_reads(void)
+{
+	enum { N = 300 };
+	static uint8_t a[N * 1024], b[N * 1024], got[N * 1024], big[1500000];
+	stage_sized_files();
+	make_image("s.img", "-b 1024", "8M");
+	pattern(a, sizeof(a), 4);
+	pattern(b, sizeof(b), 5);
+	memset(a + 100 * 1024, 0, 20 * 1024); /* the hole below */
+	int ha = t_open("/a", O_WRONLY | O_CREAT), hb = t_open("/b", O_WRONLY | O_CREAT);
+	CHECK(ha >= 0 && hb >= 0);
+	for (uint32_t i = 0; i < N; i++) {
+		if (i >= 100 && i < 120) /* a hole of 20 blocks in /a */
+			CHECK_EQ(t_seek(ha, 1024, SEEK_CUR), (int)((i + 1) * 1024));
+		else
+			CHECK_EQ(t_write(ha, a + i * 1024, 1024), 1024);
+		CHECK_EQ(t_write(hb, b + i * 1024, 1024), 1024);
+	}
+	CHECK_EQ(t_close(ha), 0);
+	CHECK_EQ(t_close(hb), 0);
+	save_and_fsck("s.img");
+	fs_boot(); /* a cold cache */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int f = 0; f < 2; f++) {
+			int h = t_open(f ? "/b" : "/a", O_RDONLY);
+			CHECK(h >= 0);
+			uint32_t done = 0;
+			for (int r; (r = t_read(h, got + done, 65536)) > 0;)
+				done += (uint32_t)r;
+			CHECK_EQ(done, sizeof(a));
+			CHECK(memcmp(got, f ? b : a, sizeof(a)) == 0);
+			CHECK_EQ(t_close(h), 0);
+		}
+	}
+	/* Dirty blocks in the cache while 1.5 MB stream through it. */
+	write_file("/a", b, 5000);
+	int h = t_open("/f1500000", O_RDONLY);
+	CHECK(h >= 0);
+	uint32_t done = 0;
+	for (int r; (r = t_read(h, big + done, 65536)) > 0;)
+		done += (uint32_t)r;
+	CHECK_EQ(done, sizeof(big));
+	CHECK_EQ(t_close(h), 0);
+	uint8_t want[1500000];
+	pattern(want, sizeof(want), 9);
+	CHECK(memcmp(big, want, sizeof(want)) == 0);
+	CHECK_EQ(bcache_pinned(), 0);
+	save_and_fsck("s.img");
+	uint8_t *back;
+	CHECK_EQ(read_all("/a", &back), 5000);
+	CHECK(memcmp(back, b, 5000) == 0);
+	free(back);
+}
+
 /* One request larger than the bounce buffer, and a grant larger than
  * the file. */
 static void test_large_reads(void)
@@ -344,6 +404,7 @@ int main(void)
 		FS_TEST(test_readdir),
 		FS_TEST(test_seek_and_handles),
 		FS_TEST(test_readahead),
+		FS_TEST(test_scattered_reads),
 		FS_TEST(test_large_reads),
 		FS_TEST(test_driver_restart),
 		FS_TEST(test_large_files),

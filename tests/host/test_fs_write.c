@@ -398,6 +398,36 @@ static void test_periodic_writeback(void)
 	CHECK_EQ(disk.writes, w0);
 }
 
+/* A sync writes its runs into the drive's cache and then flushes it once
+ * (ATA_WRITE_CACHED, ATA_FLUSH): it returns with nothing left unflushed,
+ * having waited for one CACHE FLUSH rather than one a run. */
+static void test_sync_flushes_once(void)
+{
+	static uint8_t data[20000];
+	make_image("s.img", "-b 1024", "8M");
+	pattern(data, sizeof(data), 3);
+	write_file("/a", data, sizeof(data));
+	CHECK_EQ(t_mkdir("/d"), 0);
+	write_file("/d/b", data, 3000);
+	uint32_t w0 = disk.writes, f0 = disk.flushes;
+	CHECK_EQ(t_sync(), 0);
+	printf("sync: %u write requests, %u flushes\n", disk.writes - w0, disk.flushes - f0);
+	CHECK(disk.writes - w0 >= 3); /* data, inodes, directories, bitmaps: several runs */
+	CHECK_EQ(disk.flushes - f0, 1);
+	CHECK_EQ(disk.unflushed, 0);
+	/* a flush that fails fails the sync, and the next one flushes again */
+	write_file("/a", data, 100);
+	disk.fail_io = 1;
+	CHECK_EQ(t_sync(), -EIO);
+	disk.fail_io = 0;
+	f0 = disk.flushes;
+	CHECK_EQ(t_sync(), 0);
+	CHECK_EQ(disk.flushes - f0, 1);
+	CHECK_EQ(disk.unflushed, 0);
+	host_disk_save(tpath("s.img"));
+	CHECK_EQ(fsck_status("s.img"), 0);
+}
+
 int main(void)
 {
 	static const struct fs_test tests[] = {
@@ -406,7 +436,7 @@ int main(void)
 		FS_TEST(test_big_file_4k),        FS_TEST(test_triple_indirect),
 		FS_TEST(test_multi_group),        FS_TEST(test_xattr_block),
 		FS_TEST(test_unlink_open),        FS_TEST(test_random_model),
-		FS_TEST(test_periodic_writeback),
+		FS_TEST(test_periodic_writeback), FS_TEST(test_sync_flushes_once),
 	};
 	return fs_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
 }

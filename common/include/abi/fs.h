@@ -87,12 +87,19 @@ struct fs_dirent {
 
 /* The disk driver's protocol (SVC_ATA, private: only the file service may
  * call it). Sectors are 512 bytes. */
-#define ATA_SECTOR      512
-#define ATA_READ        1   /* w[0] = first sector (LBA28), w[1] = count; grant W -> 0 */
-#define ATA_WRITE       2   /* w[0] = first sector, w[1] = count; grant R -> 0 */
-#define ATA_INFO        3   /* -> 0, w[0] = sectors on the disk, w[1] = the driver's instance */
-/* A read or write may name in w[2] the instance it is meant for (0: any);
- * one meant for an instance before a restart answers -ESTALE. */
-#define ATA_MAX_SECTORS 256 /* per request: one 128 KiB transfer */
+#define ATA_SECTOR 512
+#define ATA_READ   1 /* w[0] = first sector (LBA28), w[1] = count; grant W -> 0 */
+#define ATA_WRITE  2 /* w[0] = first sector, w[1] = count; grant R -> 0 */
+#define ATA_INFO   3 /* -> 0, w[0] = sectors on the disk, w[1] = the driver's instance */
+#define ATA_FLUSH  4 /* -> 0 once every sector written before is on the medium */
+/* A read, write or flush may name in w[2] the instance it is meant for (0:
+ * any); one meant for an instance before a restart answers -ESTALE. */
+/* ATA_WRITE's w[3]: 0, the answer comes once the data is on the medium
+ * (the driver flushes the drive's write cache); ATA_WRITE_CACHED, once the
+ * drive has it, perhaps only in its cache, until the next ATA_FLUSH. A
+ * caller that writes many runs and then flushes once (the file service's
+ * sync) waits for one flush, not one a run. */
+#define ATA_WRITE_CACHED 1
+#define ATA_MAX_SECTORS  256 /* per request: one 128 KiB transfer */
 
 #endif
