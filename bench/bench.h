@@ -211,6 +211,19 @@ static inline uint64_t bench_rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* The CPU's halted time so far (struct kinfo's idle_tsc): a sample's
+ * elapsed time less the halted time within it is the work of every thread
+ * on the way (the driver's, the servers', this program's), which under
+ * -icount is the instructions they ran; the rest waited for a device. */
+static inline uint64_t bench_idle(void)
+{
+	struct kinfo k;
+
+	if (kinfo(KINFO_KERNEL, &k) < 0)
+		bench_fail("kinfo failed");
+	return k.idle_tsc;
+}
+
 /* The cost of the timing itself, two bench_rdtsc() back to back: its
  * minimum is subtracted from every sample taken with bench_rdtsc(), so that
  * an empty region measures 0. (The asm-level benchmarks measure their own,

@@ -43,18 +43,6 @@
 static uint8_t buf[MAX_SIZE];
 static uint64_t busy[BENCH_MAX_SAMPLES]; /* the samples' busy parts */
 
-/* The CPU's halted time so far (struct kinfo): a sample's elapsed time
- * less the halted time within it is the work of every thread on the way,
- * the driver's, the stack's and this program's, which under -icount is
- * the instructions they ran. */
-static uint64_t idle_now(void)
-{
-	struct kinfo k;
-
-	if (kinfo(KINFO_KERNEL, &k) < 0)
-		bench_fail("kinfo failed");
-	return k.idle_tsc;
-}
 
 /* A bulk sample: elapsed, and the part of it the CPU was not halted. */
 struct sample {
@@ -138,7 +126,7 @@ static struct sample rx_once(int fd, uint32_t size, uint64_t overhead)
 		if (r < 0)
 			bench_fail("recv after %u bytes: %s", (unsigned)got, strerror(r));
 		if (got == 0) {
-			idle0 = idle_now();
+			idle0 = bench_idle();
 			t0 = bench_rdtsc();
 		}
 		if (r == 0)
@@ -151,7 +139,7 @@ static struct sample rx_once(int fd, uint32_t size, uint64_t overhead)
 		if (got > size)
 			break;
 	}
-	uint64_t t1 = bench_rdtsc(), idle1 = idle_now();
+	uint64_t t1 = bench_rdtsc(), idle1 = bench_idle();
 
 	if (got != size)
 		bench_fail("received %u bytes, wanted %u", (unsigned)got, (unsigned)size);
@@ -166,7 +154,7 @@ static struct sample rx_once(int fd, uint32_t size, uint64_t overhead)
 static struct sample tx_once(int fd, uint32_t size, uint64_t overhead)
 {
 	int c = next_connection(fd), r;
-	uint64_t idle0 = idle_now(), t0 = bench_rdtsc();
+	uint64_t idle0 = bench_idle(), t0 = bench_rdtsc();
 
 	for (uint32_t done = 0; done < size;) {
 		uint32_t n = size - done < CHUNK ? size - done : CHUNK;
@@ -182,7 +170,7 @@ static struct sample tx_once(int fd, uint32_t size, uint64_t overhead)
 	char k = 0;
 
 	r = recv(c, &k, 1, 0);
-	uint64_t t1 = bench_rdtsc(), idle1 = idle_now();
+	uint64_t t1 = bench_rdtsc(), idle1 = bench_idle();
 
 	if (r != 1 || k != 'k')
 		bench_fail("no answer from the host: %s", r < 0 ? strerror(r) : "wrong bytes");
@@ -225,9 +213,9 @@ static int connect_retry(uint32_t ip, uint16_t port, struct sample *took, uint64
 
 		if (fd < 0)
 			bench_fail("socket: %s", strerror(fd));
-		uint64_t idle0 = idle_now(), t0 = bench_rdtsc();
+		uint64_t idle0 = bench_idle(), t0 = bench_rdtsc();
 		int r = connect(fd, ip, port);
-		uint64_t t1 = bench_rdtsc(), idle1 = idle_now();
+		uint64_t t1 = bench_rdtsc(), idle1 = bench_idle();
 
 		if (r == 0) {
 			*took = sample_of(t0, t1, idle0, idle1, overhead);
@@ -296,10 +284,10 @@ static void round_trips(uint32_t ip, uint16_t port)
 	for (int i = 0; i < runs + 10; i++) {
 		for (int j = 0; j < UDP_BYTES; j++)
 			out[j] = (uint8_t)(i + j);
-		uint64_t idle0 = idle_now(), t0 = bench_rdtsc();
+		uint64_t idle0 = bench_idle(), t0 = bench_rdtsc();
 		int s = sendto(fd, out, UDP_BYTES, ip, port);
 		int r = recvfrom(fd, in, sizeof(in), NULL, NULL);
-		uint64_t t1 = bench_rdtsc(), idle1 = idle_now();
+		uint64_t t1 = bench_rdtsc(), idle1 = bench_idle();
 
 		if (s != UDP_BYTES)
 			bench_fail("sendto: %s", s < 0 ? strerror(s) : "short");

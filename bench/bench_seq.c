@@ -34,19 +34,11 @@
 static uint8_t buf[RAW_CHUNK];
 static uint64_t busy; /* the last pass's part not halted */
 
-static uint64_t idle_now(void)
-{
-	struct kinfo k;
-
-	if (kinfo(KINFO_KERNEL, &k) < 0)
-		bench_fail("kinfo failed");
-	return k.idle_tsc;
-}
 
 /* A pass's elapsed time; busy gets its part the CPU was not halted. */
 static uint64_t took(uint64_t t0, uint64_t t1, uint64_t idle0, uint64_t overhead)
 {
-	uint64_t e = bench_elapsed(t0, t1, overhead), idle = idle_now() - idle0;
+	uint64_t e = bench_elapsed(t0, t1, overhead), idle = bench_idle() - idle0;
 
 	busy = e > idle ? e - idle : 0;
 	return e;
@@ -58,7 +50,7 @@ static uint64_t pass_fs(int h, uint32_t size, uint64_t overhead, int check)
 
 	if (r != 0)
 		bench_fail("seek: %d", r);
-	uint64_t idle0 = idle_now(), t0 = bench_rdtsc();
+	uint64_t idle0 = bench_idle(), t0 = bench_rdtsc();
 	for (uint32_t done = 0; done < size; done += CHUNK) {
 		r = bench_read(h, buf, CHUNK);
 		if (r != (int)CHUNK)
@@ -92,7 +84,7 @@ static int ata(int type, uint32_t lba, uint32_t count, struct msg *m)
 static uint64_t pass_raw(uint32_t size, uint64_t overhead)
 {
 	struct msg m;
-	uint64_t idle0 = idle_now(), t0 = bench_rdtsc();
+	uint64_t idle0 = bench_idle(), t0 = bench_rdtsc();
 
 	for (uint32_t done = 0; done < size; done += RAW_CHUNK) {
 		int r = ata(ATA_READ, done / ATA_SECTOR, ATA_MAX_SECTORS, &m);

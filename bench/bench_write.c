@@ -20,14 +20,6 @@ static uint8_t buf[MAX_SIZE];
 static uint64_t cpu[BENCH_MAX_SAMPLES];
 static uint64_t busy; /* the last sample's part not halted */
 
-static uint64_t idle_now(void)
-{
-	struct kinfo k;
-
-	if (kinfo(KINFO_KERNEL, &k) < 0)
-		bench_fail("kinfo failed");
-	return k.idle_tsc;
-}
 
 static uint64_t once(int h, uint32_t size, uint64_t overhead)
 {
@@ -35,10 +27,10 @@ static uint64_t once(int h, uint32_t size, uint64_t overhead)
 
 	if (r != 0)
 		bench_fail("seek: %d", r);
-	uint64_t idle0 = idle_now(), t0 = bench_rdtsc();
+	uint64_t idle0 = bench_idle(), t0 = bench_rdtsc();
 	int w = bench_write(h, buf, size);
 	r = bench_sync();
-	uint64_t t1 = bench_rdtsc(), idle = idle_now() - idle0;
+	uint64_t t1 = bench_rdtsc(), idle = bench_idle() - idle0;
 
 	if (w != (int)size)
 		bench_fail("write of %u bytes: %d (%s)", (unsigned)size, w,

@@ -24,11 +24,12 @@
 	jmp \to
 .endm
 
-.text
-/* int32_t fast_callr_asm(struct trapframe *tf): SYS_CALLR's entry on micro. */
-.globl fast_callr_asm
-.type fast_callr_asm, @function
-fast_callr_asm:
+/* The caller's half of service_admit, for a program's call: saves the
+ * registers (a hybrid calls the entries from C), then edx = tf,
+ * eax = me, ecx = svc, which it may call, and it is no server (servers
+ * want the cycle check) and not marked killed (block_on ends a killed
+ * one's call). */
+.macro CALLER_ADMITTED miss
 	pushl %ebp
 	pushl %ebx
 	pushl %esi
@@ -38,40 +39,68 @@ fast_callr_asm:
 	movl TF_EBX(%edx), %ecx		/* svc */
 	leal -1(%ecx), %esi
 	cmpl $(SVC_MAX_V - 1), %esi
-	jae 9f
+	jae \miss
 	movl P_CAPS(%eax), %esi		/* the capability for it */
 	btl %ecx, %esi
-	jnc 9f
+	jnc \miss
 	testl $PROC_F_SERVER_V, P_FLAGS(%eax)
-	jnz 9f				/* servers want the cycle check */
-	cmpl $0, P_KILLED(%eax)		/* block_on ends a killed one's call */
-	jne 9f
-	movl TF_ECX(%edx), %esi		/* the system's own types: C decides */
-	subl $MSG_SYS_FIRST_V, %esi
-	cmpl $MSG_SYS_SPAN_V, %esi
-	jbe 9f
+	jnz \miss
+	cmpl $0, P_KILLED(%eax)
+	jne \miss
+.endm
+
+/* The server of service ecx, waiting in receive into a resolved buffer:
+ * esi = s, edi = srv, ebx = si (its struct ipc). A server with I/O ports
+ * is sched.c's to enter. */
+.macro SERVER_WAITING miss
 	movl %ecx, %esi			/* s = server_of_svc(svc) */
 	shll $SV_SHIFT, %esi
 	movl services+SV_COMP(%esi), %esi
 	testl %esi, %esi
-	js 9f
+	js \miss
 	shll $S_SHIFT, %esi
 	addl $servers, %esi
-	movl S_PROC(%esi), %edi		/* srv, waiting in receive */
+	movl S_PROC(%esi), %edi		/* srv */
 	testl %edi, %edi
-	jz 9f
+	jz \miss
 	cmpl $0, P_KILLED(%edi)
-	jne 9f
-	cmpl $0, P_NIOPORTS(%edi)	/* the I/O bitmap: sched.c's work */
-	jne 9f
+	jne \miss
+	cmpl $0, P_NIOPORTS(%edi)
+	jne \miss
 	movl P_SLOT(%edi), %ebx		/* si */
 	shll $I_SHIFT, %ebx
 	addl $ipcs, %ebx
 	cmpl $0, I_RECEIVING(%ebx)
-	je 9f
-	movl I_RECV_KVA(%ebx), %ebp	/* its buffer, resolved */
-	testl %ebp, %ebp
-	jz 9f
+	je \miss
+	cmpl $0, I_RECV_KVA(%ebx)
+	je \miss
+.endm
+
+/* The caller (eax, its struct ipc in ebx, its trap frame in edx) blocks
+ * for the reply, and the server (edi) is entered. swtch resumes the
+ * caller, if it is woken the ordinary way, in fast_resume_client. */
+.macro BLOCK_CALLER_ENTER_SERVER
+	movl $IPC_REPLY_WAIT_V, I_STATE(%ebx)
+	movl $P_SLEEPING_V, P_STATE(%eax)
+	incl ipc_fast_calls
+	leal -20(%edx), %esi		/* where swtch will resume it */
+	movl %esi, P_KESP(%eax)
+	movl $fast_resume_client, -4(%edx)
+	jmp fast_enter
+.endm
+
+.text
+/* int32_t fast_callr_asm(struct trapframe *tf): SYS_CALLR's entry on micro. */
+.globl fast_callr_asm
+.type fast_callr_asm, @function
+fast_callr_asm:
+	CALLER_ADMITTED 9f
+	movl TF_ECX(%edx), %esi		/* the system's own types: C decides */
+	subl $MSG_SYS_FIRST_V, %esi
+	cmpl $MSG_SYS_SPAN_V, %esi
+	jbe 9f
+	SERVER_WAITING 9f
+	movl I_RECV_KVA(%ebx), %ebp	/* its buffer */
 
 	/* Committed. The server is busy from now (the hang check's clock);
 	 * me is reloaded after, its register lent for it. */
@@ -110,13 +139,7 @@ fast_callr_asm:
 	leal I_FAST_FRAME(%ebx), %esi
 	movl %esi, P_CALL(%eax)
 	movl $1, I_REPLY_REGS(%ebx)
-	movl $IPC_REPLY_WAIT_V, I_STATE(%ebx)
-	movl $P_SLEEPING_V, P_STATE(%eax)
-	incl ipc_fast_calls
-	leal -20(%edx), %esi		/* where swtch will resume it */
-	movl %esi, P_KESP(%eax)
-	movl $fast_resume_client, -4(%edx)
-	jmp fast_enter
+	BLOCK_CALLER_ENTER_SERVER
 9:	MISS fast_callr
 
 /* int32_t fast_call_asm(struct trapframe *tf): a program's SYS_CALL on
@@ -131,23 +154,7 @@ fast_callr_asm:
 .globl fast_call_asm
 .type fast_call_asm, @function
 fast_call_asm:
-	pushl %ebp
-	pushl %ebx
-	pushl %esi
-	pushl %edi
-	movl 20(%esp), %edx		/* tf */
-	movl current, %eax		/* me */
-	movl TF_EBX(%edx), %ecx		/* svc */
-	leal -1(%ecx), %esi
-	cmpl $(SVC_MAX_V - 1), %esi
-	jae 8f
-	movl P_CAPS(%eax), %esi		/* the capability for it */
-	btl %ecx, %esi
-	jnc 8f
-	testl $PROC_F_SERVER_V, P_FLAGS(%eax)
-	jnz 8f				/* servers want the cycle check */
-	cmpl $0, P_KILLED(%eax)		/* block_on ends a killed one's call */
-	jne 8f
+	CALLER_ADMITTED 8f
 
 	/* The message: within one user page, present, user and writable
 	 * (the reply goes there too), read in place. */
@@ -181,28 +188,7 @@ fast_call_asm:
 	cmpl $MSG_SYS_SPAN_V, %esi
 	jbe 8f
 
-	/* The server: waiting in receive, its buffer resolved. */
-	movl %ecx, %esi			/* s = server_of_svc(svc) */
-	shll $SV_SHIFT, %esi
-	movl services+SV_COMP(%esi), %esi
-	testl %esi, %esi
-	js 8f
-	shll $S_SHIFT, %esi
-	addl $servers, %esi
-	movl S_PROC(%esi), %edi		/* srv */
-	testl %edi, %edi
-	jz 8f
-	cmpl $0, P_KILLED(%edi)
-	jne 8f
-	cmpl $0, P_NIOPORTS(%edi)	/* the I/O bitmap: sched.c's work */
-	jne 8f
-	movl P_SLOT(%edi), %ebx		/* si */
-	shll $I_SHIFT, %ebx
-	addl $ipcs, %ebx
-	cmpl $0, I_RECEIVING(%ebx)
-	je 8f
-	cmpl $0, I_RECV_KVA(%ebx)
-	je 8f
+	SERVER_WAITING 8f
 
 	/* What it lends must be mapped, writable if it lends for writing:
 	 * user_range_mapped(me->pgdir, addr, len, rights & GRANT_WRITE). */
@@ -276,13 +262,7 @@ fast_call_asm:
 	movl %esi, I_REPLY_REGS(%ebx)
 	leal I_FAST_FRAME(%ebx), %esi
 	movl %esi, P_CALL(%eax)
-	movl $IPC_REPLY_WAIT_V, I_STATE(%ebx)
-	movl $P_SLEEPING_V, P_STATE(%eax)
-	incl ipc_fast_calls
-	leal -20(%edx), %esi		/* where swtch will resume it */
-	movl %esi, P_KESP(%eax)
-	movl $fast_resume_client, -4(%edx)
-	jmp fast_enter
+	BLOCK_CALLER_ENTER_SERVER
 8:	MISS l4_syscall
 
 /* int32_t fast_reply_recv_asm(struct trapframe *tf): SYS_REPLY_RECV's
