@@ -43,7 +43,6 @@
 static uint8_t buf[MAX_SIZE];
 static uint64_t busy[BENCH_MAX_SAMPLES]; /* the samples' busy parts */
 
-
 /* A bulk sample: elapsed, and the part of it the CPU was not halted. */
 struct sample {
 	uint64_t elapsed, busy;

@@ -34,7 +34,6 @@
 static uint8_t buf[RAW_CHUNK];
 static uint64_t busy; /* the last pass's part not halted */
 
-
 /* A pass's elapsed time; busy gets its part the CPU was not halted. */
 static uint64_t took(uint64_t t0, uint64_t t1, uint64_t idle0, uint64_t overhead)
 {

@@ -20,7 +20,6 @@ static uint8_t buf[MAX_SIZE];
 static uint64_t cpu[BENCH_MAX_SAMPLES];
 static uint64_t busy; /* the last sample's part not halted */
 
-
 static uint64_t once(int h, uint32_t size, uint64_t overhead)
 {
 	int r = bench_seek(h, 0);

@@ -52,8 +52,8 @@ static __attribute__((noinline)) void wait_deferred(struct proc *me, struct call
 /* The caller's call frame goes on its thread's chain: what it lent, for
  * the handler's grant copies, where a deferred reply goes, and the
  * service it waits on (the cycle check walks the chain). */
-static inline __attribute__((always_inline)) void push_frame(struct proc *me,
-							     struct call_frame *f, struct msg *m)
+static inline __attribute__((always_inline)) void push_frame(struct proc *me, struct call_frame *f,
+							     struct msg *m)
 {
 	f->outer = me->call;
 	f->reply = m;
@@ -84,8 +84,8 @@ run_locked(struct mcomp *mc, struct proc *me, struct call_frame *f, struct msg *
 
 /* Runs the request in the component serving f->svc, once its lock is
  * free. Inlined into each entry, so that each pays only for what it uses. */
-static inline __attribute__((always_inline)) int32_t
-run_in_component(struct call_frame *f, struct msg *m, int from_user)
+static inline __attribute__((always_inline)) int32_t run_in_component(struct call_frame *f,
+								      struct msg *m, int from_user)
 {
 	struct mcomp *mc = &mcomps[services[f->svc].comp];
 	struct proc *me = current;

@@ -168,7 +168,6 @@ uint32_t vm_user_bytes(pde_t *pd)
 	return n;
 }
 
-
 int user_range_mapped(pde_t *pd, uint32_t ua, uint32_t len, int write)
 {
 	if (!user_range_ok(ua, len))
