@@ -383,6 +383,175 @@ fast_reply_recv_asm:
 	jmp 6b
 9:	jmp sys_reply_recv
 
+/* The kernel address of user address va in page directory pd, if the
+ * page is present and its entry has every bit of need (user_page_kva):
+ * out; tmp is clobbered; else a jump to miss. */
+.macro PAGE_KVA va, pd, need, out, tmp, miss
+	movl \va, \tmp
+	shrl $22, \tmp
+	movl (\pd,\tmp,4), \out		/* the page directory entry */
+	testl $1, \out
+	jz \miss
+	testl $0x80, \out		/* a 4 MiB page: not a user one */
+	jnz \miss
+	andl $0xfffff000, \out
+	movl \va, \tmp
+	shrl $12, \tmp
+	andl $0x3ff, \tmp
+	movl KERNBASE_V(\out,\tmp,4), \out	/* the page table entry */
+	movl \out, \tmp
+	andl $\need, \tmp
+	cmpl $\need, \tmp
+	jne \miss
+	andl $0xfffff000, \out
+	movl \va, \tmp
+	andl $0xfff, \tmp
+	leal KERNBASE_V(\out,\tmp), \out
+.endm
+
+/* A range [va, va + len) inside user space without wrapping
+ * (user_range_ok); tmp is clobbered. */
+.macro USER_RANGE va, len, tmp, miss
+	cmpl $USER_TOP_V, \va
+	jae \miss
+	movl $USER_TOP_V, \tmp
+	subl \va, \tmp
+	cmpl \tmp, \len
+	ja \miss
+.endm
+
+/* int32_t fast_grant_copy_asm(struct trapframe *tf): SYS_GRANT_COPY's
+ * entry on micro (ebx the caller's pid, ecx the offset in its grant, edx
+ * the server's own address, esi the length, edi GRANT_READ or
+ * GRANT_WRITE), for the common case: the caller is the one the fast path
+ * handed this server (its fast_client hint), waiting for its reply, and
+ * the copy is one the grant allows. It finds the frame as ipc_frame_of
+ * does, without the pid lookup, and copies page by page as copy_between
+ * does, each page walked inline. Whatever it does not accept (any refusal
+ * included: grant_copy's checks, lab 2's, decide those) is sys_grant_copy,
+ * with the stack as it came; a page that is not mapped half way sends the
+ * whole copy there, which makes it again and fails where it would have.
+ * Entered from vector128 only: it saves no registers, and returns. */
+.globl fast_grant_copy_asm
+.type fast_grant_copy_asm, @function
+fast_grant_copy_asm:
+	movl 4(%esp), %edx		/* tf */
+	movl current, %eax		/* p, the server */
+	testl $PROC_F_SERVER_V, P_FLAGS(%eax)
+	jz 9f
+	movl P_SLOT(%eax), %ebx		/* si */
+	shll $I_SHIFT, %ebx
+	addl $ipcs, %ebx
+	cmpl $0, I_REGISTERED(%ebx)
+	je 9f
+	movl I_FAST_CLIENT(%ebx), %edi	/* c: the caller named? */
+	testl %edi, %edi
+	jz 9f
+	movl P_PID(%edi), %ecx
+	cmpl TF_EBX(%edx), %ecx
+	jne 9f
+	cmpl $P_SLEEPING_V, P_STATE(%edi)
+	jne 9f
+	movl P_SLOT(%edi), %esi		/* ci: waiting for the reply */
+	shll $I_SHIFT, %esi
+	addl $ipcs, %esi
+	cmpl $IPC_REPLY_WAIT_V, I_STATE(%esi)
+	jne 9f
+	movl P_CALL(%edi), %ebp		/* f: its call, to this server */
+	testl %ebp, %ebp
+	jz 9f
+	movl I_SRV(%ebx), %ecx
+	movl S_COMP(%ecx), %ecx
+	testl %ecx, %ecx
+	js 9f
+	movl (%ebp), %esi		/* f->svc */
+	shll $SV_SHIFT, %esi
+	cmpl services+SV_COMP(%esi), %ecx
+	jne 9f
+
+	/* The copy the grant allows: the direction lent, inside the bytes
+	 * lent, from the lender's space (a program's: not NULL). */
+	movl TF_EDI(%edx), %ecx		/* dir */
+	cmpl $GRANT_WRITE_V, %ecx
+	je 1f
+	cmpl $1, %ecx			/* GRANT_READ */
+	jne 9f
+1:	testl F_GRANT+8(%ebp), %ecx	/* rights */
+	jz 9f
+	movl F_GRANT+4(%ebp), %esi	/* g->len */
+	movl TF_ECX(%edx), %edi		/* off */
+	cmpl %esi, %edi
+	ja 9f
+	subl %edi, %esi			/* len <= g->len - off */
+	movl TF_ESI(%edx), %ebx		/* len */
+	cmpl %esi, %ebx
+	ja 9f
+	testl %ebx, %ebx
+	jz 9f
+	cmpl $0, F_GRANT+12(%ebp)	/* the lender's space */
+	je 9f
+	addl F_GRANT(%ebp), %edi	/* the lender's address: g->addr + off */
+
+	/* The locals: 0 dst space, 4 dst, 8 src space, 12 src, 16 len. */
+	subl $20, %esp
+	movl %ebx, 16(%esp)
+	movl P_PGDIR(%eax), %esi	/* the server's side */
+	movl TF_EDX(%edx), %eax
+	movl F_GRANT+12(%ebp), %edx	/* the lender's side */
+	cmpl $GRANT_WRITE_V, %ecx
+	jne 2f
+	movl %edx, 0(%esp)		/* into the lender's buffer */
+	movl %edi, 4(%esp)
+	movl %esi, 8(%esp)
+	movl %eax, 12(%esp)
+	jmp 3f
+2:	movl %esi, 0(%esp)		/* out of it */
+	movl %eax, 4(%esp)
+	movl %edx, 8(%esp)
+	movl %edi, 12(%esp)
+3:	movl 4(%esp), %eax
+	USER_RANGE %eax, %ebx, %edx, 7f
+	movl 12(%esp), %eax
+	USER_RANGE %eax, %ebx, %edx, 7f
+
+	/* Page by page: as much as fits in both pages at once. */
+4:	movl 4(%esp), %eax
+	andl $0xfff, %eax
+	movl $4096, %ebx
+	subl %eax, %ebx			/* room in the destination's page */
+	movl 12(%esp), %eax
+	andl $0xfff, %eax
+	movl $4096, %edx
+	subl %eax, %edx			/* and in the source's */
+	cmpl %edx, %ebx
+	jbe 5f
+	movl %edx, %ebx
+5:	cmpl 16(%esp), %ebx
+	jbe 6f
+	movl 16(%esp), %ebx		/* chunk */
+6:	movl 4(%esp), %eax
+	movl 0(%esp), %edx
+	PAGE_KVA %eax, %edx, PTE_PUW_V, %edi, %ecx, 7f
+	movl 12(%esp), %eax
+	movl 8(%esp), %edx
+	PAGE_KVA %eax, %edx, 5, %esi, %ecx, 7f	/* present and user */
+	movl %ebx, %ecx
+	shrl $2, %ecx
+	cld
+	rep movsl
+	movl %ebx, %ecx
+	andl $3, %ecx
+	rep movsb
+	addl %ebx, 4(%esp)
+	addl %ebx, 12(%esp)
+	subl %ebx, 16(%esp)
+	jnz 4b
+	addl $20, %esp
+	xorl %eax, %eax
+	ret
+7:	addl $20, %esp
+9:	jmp sys_grant_copy
+
 /* The switch both halves end in, sched_enter_user's in short: edi is the
  * thread to enter, a ring-3 thread with no ports (both halves checked).
  * CR3 is written only when it changes. */

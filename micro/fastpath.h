@@ -17,6 +17,7 @@
 /* srv_calls.c: SYS_REPLY_RECV, the slow way (and fast_reply_to first);
  * l4.c: SYS_CALL, the same. The assembly entries fall back to them. */
 int32_t sys_reply_recv(struct trapframe *tf);
+int32_t sys_grant_copy(struct trapframe *tf);
 int32_t l4_syscall(struct trapframe *tf);
 
 #ifndef FASTASM
@@ -46,6 +47,9 @@ void fast_reply_to(struct proc *srv, struct trapframe *tf);
 int32_t fast_callr_asm(struct trapframe *tf);
 int32_t fast_call_asm(struct trapframe *tf);
 int32_t fast_reply_recv_asm(struct trapframe *tf);
+/* And SYS_GRANT_COPY's, for a grant of the caller the hint names (the
+ * data of every file request), falling back to sys_grant_copy. */
+int32_t fast_grant_copy_asm(struct trapframe *tf);
 static inline void fast_reply_recv(struct proc *srv, struct trapframe *tf)
 {
 	/* One test on the way of every other reply. */
@@ -56,10 +60,12 @@ static inline void fast_reply_recv(struct proc *srv, struct trapframe *tf)
 #define FAST_CALLR      fast_callr_asm
 #define FAST_CALL       fast_call_asm
 #define FAST_REPLY_RECV fast_reply_recv_asm
+#define FAST_GRANT_COPY fast_grant_copy_asm
 #else
 #define FAST_CALLR      fast_callr
 #define FAST_CALL       l4_syscall
 #define FAST_REPLY_RECV sys_reply_recv
+#define FAST_GRANT_COPY sys_grant_copy
 #endif
 #else
 static inline void fast_switch(struct proc *to)
@@ -81,6 +87,7 @@ static inline void fast_reply_recv(struct proc *srv, struct trapframe *tf)
 #define FAST_CALLR      NULL
 #define FAST_CALL       l4_syscall
 #define FAST_REPLY_RECV sys_reply_recv
+#define FAST_GRANT_COPY sys_grant_copy
 #endif
 
 #endif

@@ -84,7 +84,7 @@ int32_t sys_reply_recv(struct trapframe *tf)
 	return resume(p);
 }
 
-static int32_t sys_grant_copy(struct trapframe *tf)
+int32_t sys_grant_copy(struct trapframe *tf)
 {
 	struct proc *p = registered_server();
 	if (!p)
@@ -351,7 +351,7 @@ const struct host_call server_calls[] = {
 	{SYS_RECV, sys_recv},
 	{SYS_REPLY, sys_reply},
 	{SYS_REPLY_RECV, FAST_REPLY_RECV}, /* sys_reply_recv, or its fast path first */
-	{SYS_GRANT_COPY, sys_grant_copy},
+	{SYS_GRANT_COPY, FAST_GRANT_COPY}, /* sys_grant_copy, or its fast path first */
 	{SYS_IRQ_ACK, sys_irq_ack},
 	{SYS_IRQ_WAIT, sys_irq_wait},
 	{SYS_MMIO_MAP, sys_mmio_map},

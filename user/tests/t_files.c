@@ -119,6 +119,38 @@ static void create_append_read(void)
 	check_err("lseek on the console", lseek(STDOUT_FILENO, 0, SEEK_SET), -ESPIPE);
 }
 
+/* Bytes through buffers at odd places: each grant copy of micro goes page
+ * by page on both sides (micro/fastenter.S, copy_between), so a chunk
+ * ends where either side's page does. Every byte must arrive, and no
+ * byte beside the buffer may change. */
+static uint8_t spans[5 * 4096] __attribute__((aligned(4096)));
+
+static void odd_buffers(void)
+{
+	const uint32_t n = 3 * 4096 + 123;
+	uint8_t *src = spans + 4096 - 7, *dst = spans + 1;
+	for (uint32_t i = 0; i < n; i++)
+		src[i] = (uint8_t)(i * 7 + 3);
+	int fd = open("odd", O_RDWR | O_CREAT);
+	check(fd >= 0, "create odd");
+	check_int("write 12411 bytes from 7 bytes below a page", write(fd, src, n), (int)n);
+	check_int("seek to 0", lseek(fd, 0, SEEK_SET), 0);
+	memset(spans, 0xee, sizeof(spans));
+	check_int("read them back to 1 byte past a page", read(fd, dst, n), (int)n);
+	for (uint32_t i = 0; i < n; i++)
+		if (dst[i] != (uint8_t)(i * 7 + 3))
+			fail("byte %u read back is %u, want %u", (unsigned)i, dst[i],
+			     (uint8_t)(i * 7 + 3));
+	check(spans[0] == 0xee && dst[n] == 0xee, "the bytes beside the buffer unchanged");
+	check_int("seek to 4094", lseek(fd, 4094, SEEK_SET), 4094);
+	check_int("read 5 bytes across the file's page", read(fd, spans + 4093, 5), 5);
+	for (uint32_t i = 0; i < 5; i++)
+		if (spans[4093 + i] != (uint8_t)((4094 + i) * 7 + 3))
+			fail("byte %u of the short read is wrong", (unsigned)i);
+	close(fd);
+	check_int("unlink odd", unlink("odd"), 0);
+}
+
 static void truncate_files(void)
 {
 	char buf[100];
@@ -356,6 +388,7 @@ int main(int argc, char **argv)
 	check_int("mkdir " TOP, mkdir(TOP), 0);
 	check_int("chdir " TOP, chdir(TOP), 0);
 	create_append_read();
+	odd_buffers();
 	truncate_files();
 	rename_and_link();
 	directories();
